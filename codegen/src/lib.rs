@@ -1,0 +1,123 @@
+//! Code generation of the `rizzitgo-open-api` SDK from `spec/open-api.yaml`.
+//!
+//! Used by the SDK's `build.rs` (the client, at compile time) and by `cargo xtask` (the
+//! reviewable listing of the generated API), so both read the spec the same way.
+//!
+//! Two files come out of one spec:
+//! - [`Generated::raw`]: progenitor's client and `types`, with every envelope schema replaced by
+//!   the SDK's generic `crate::Envelope<T>`;
+//! - [`Generated::facade`]: one method per operation on `crate::Client` that unwraps the envelope
+//!   into `Result<Data, crate::Error>`, and the `OPERATIONS` table (scopes, auth, retry policy)
+//!   the hand-written layer reads at run time.
+#![deny(missing_docs)]
+
+mod facade;
+mod model;
+
+pub use model::{Auth, OperationModel, Retry, operations, schema_name, snake_case};
+
+use openapiv3::OpenAPI;
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle};
+
+/// The generated source files.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// progenitor's client and types.
+    pub raw: String,
+    /// The envelope-unwrapping methods and the operation table.
+    pub facade: String,
+}
+
+/// Parses the spec text (YAML or JSON).
+pub fn parse_spec(text: &str) -> Result<OpenAPI, String> {
+    serde_yaml::from_str(text).map_err(|e| format!("spec/open-api.yaml does not parse: {e}"))
+}
+
+/// Generates both files from the spec.
+pub fn generate(spec: &OpenAPI) -> Result<Generated, String> {
+    let ops = operations(spec)?;
+    let raw = raw_client(spec, &ops)?;
+    let facade = facade::tokens(&ops);
+    Ok(Generated {
+        raw: format_tokens(raw)?,
+        facade: format_tokens(facade)?,
+    })
+}
+
+/// progenitor's output for the spec, as tokens.
+pub fn raw_client(
+    spec: &OpenAPI,
+    ops: &[OperationModel],
+) -> Result<proc_macro2::TokenStream, String> {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote::quote!(crate::hooks::Hooks))
+        .with_derive("schemars::JsonSchema")
+        // Secrets get a type whose Debug never shows them.
+        .with_replacement(
+            "AccessTokenValue",
+            "crate::SecretToken",
+            std::iter::empty(),
+        );
+    for (envelope, data) in envelopes(spec, ops)? {
+        settings.with_replacement(
+            envelope,
+            format!("crate::Envelope<{data}>"),
+            std::iter::empty(),
+        );
+    }
+    let tokens = Generator::new(&settings)
+        .generate_tokens(spec)
+        .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
+    Ok(escape_reserved(tokens))
+}
+
+/// typify writes edition-2021 code (`gen` as an identifier); the SDK is edition 2024.
+fn escape_reserved(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    use proc_macro2::{Group, Ident, TokenTree};
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Ident(ident) if ident == "gen" => {
+                TokenTree::Ident(Ident::new_raw("gen", ident.span()))
+            }
+            TokenTree::Group(group) => {
+                let mut escaped = Group::new(group.delimiter(), escape_reserved(group.stream()));
+                escaped.set_span(group.span());
+                TokenTree::Group(escaped)
+            }
+            other => other,
+        })
+        .collect()
+}
+
+/// Every envelope schema (success and error) with the Rust type of its `data`.
+fn envelopes(spec: &OpenAPI, ops: &[OperationModel]) -> Result<Vec<(String, String)>, String> {
+    let mut out: Vec<(String, String)> = ops
+        .iter()
+        .map(|op| (op.envelope_schema.clone(), op.data_type.clone()))
+        .collect();
+    if let Some(components) = &spec.components {
+        for response in components.responses.values().filter_map(|r| r.as_item()) {
+            for media in response.content.values() {
+                if let Some(openapiv3::ReferenceOr::Reference { reference }) = &media.schema {
+                    let name = schema_name(reference).to_owned();
+                    let data = model::envelope_data_type(spec, &name)?;
+                    out.push((name, data));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Formats tokens as a Rust source file.
+pub fn format_tokens(tokens: proc_macro2::TokenStream) -> Result<String, String> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}

@@ -1,0 +1,238 @@
+//! Configuring a [`Client`]: credentials, environment, timeouts.
+
+use crate::clock::{Clock, SystemClock};
+use crate::generated::raw;
+use crate::hooks::{Hooks, Shared};
+use crate::token_cache::TokenCache;
+use crate::{Client, Environment, Error};
+use base64::Engine;
+use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Builds a [`Client`]. Every setter can also come from `RIZZITGO_*` variables
+/// ([`ClientBuilder::from_env`]).
+#[derive(Clone)]
+pub struct ClientBuilder {
+    environment: Environment,
+    tenant_id: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<SecretString>,
+    scopes: Option<Vec<String>>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    clock: Arc<dyn Clock>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            environment: Environment::Production,
+            tenant_id: None,
+            client_id: None,
+            client_secret: None,
+            scopes: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(5),
+            clock: Arc::new(SystemClock),
+            http_client: None,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("environment", &self.environment)
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field("scopes", &self.scopes)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The variables [`ClientBuilder::from_env`] reads.
+pub mod env_vars {
+    /// The application's client id.
+    pub const CLIENT_ID: &str = "RIZZITGO_CLIENT_ID";
+    /// The application's client secret.
+    pub const CLIENT_SECRET: &str = "RIZZITGO_CLIENT_SECRET";
+    /// The tenant id.
+    pub const TENANT_ID: &str = "RIZZITGO_TENANT_ID";
+    /// `production` (default), `sandbox`, or a base URL.
+    pub const ENVIRONMENT: &str = "RIZZITGO_ENVIRONMENT";
+    /// Space-separated scopes to request (default: all granted).
+    pub const SCOPES: &str = "RIZZITGO_SCOPES";
+}
+
+impl ClientBuilder {
+    /// A builder for the production gateway with no credentials yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder filled from the process environment: `RIZZITGO_CLIENT_ID`,
+    /// `RIZZITGO_CLIENT_SECRET`, `RIZZITGO_TENANT_ID`, and optionally `RIZZITGO_ENVIRONMENT`
+    /// (`production`, `sandbox`, or a base URL) and `RIZZITGO_SCOPES` (space-separated).
+    pub fn from_env() -> Self {
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `lookup` (a config map,
+    /// a secrets manager, a test).
+    pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let mut builder = Self::new();
+        builder.client_id = get(env_vars::CLIENT_ID);
+        builder.client_secret = get(env_vars::CLIENT_SECRET).map(SecretString::from);
+        builder.tenant_id = get(env_vars::TENANT_ID);
+        if let Some(environment) = get(env_vars::ENVIRONMENT) {
+            builder.environment = Environment::parse(&environment);
+        }
+        if let Some(scopes) = get(env_vars::SCOPES) {
+            builder.scopes = Some(scopes.split_whitespace().map(str::to_owned).collect());
+        }
+        builder
+    }
+
+    /// The gateway to call (default [`Environment::Production`]).
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// A custom base URL: https, or http on a loopback address (a local mock gateway).
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.environment(Environment::Custom(url.into()))
+    }
+
+    /// The tenant id issued with the application; sent as `tenant-id` on every request.
+    pub fn tenant_id(mut self, tenant_id: impl Into<String>) -> Self {
+        self.tenant_id = Some(tenant_id.into());
+        self
+    }
+
+    /// The application's client id.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// The application's client secret. It is kept in a type that never prints.
+    pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
+        self.client_secret = Some(SecretString::from(client_secret.into()));
+        self
+    }
+
+    /// The scopes to request for the token (default: all scopes granted to the application).
+    pub fn scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.scopes = Some(scopes.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The total time a request may take, sending to last byte (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The time connecting may take (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The clock the token cache uses (default the system's monotonic clock); a
+    /// [`ManualClock`](crate::clock::ManualClock) tests token expiry without waiting.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// A `reqwest::Client` of your own (proxies, custom roots); the timeouts set here are
+    /// then ignored in favour of the client's own.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client. Nothing is sent yet: the first call
+    /// fetches the token.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self.environment.validated_base_url()?;
+        let client_id = required(self.client_id, "client_id", env_vars::CLIENT_ID)?;
+        if client_id.contains(':') {
+            // The gateway splits Basic credentials at the first ':'.
+            return Err(Error::config("client_id must not contain ':'"));
+        }
+        let secret = self.client_secret.ok_or_else(|| missing("client_secret", env_vars::CLIENT_SECRET))?;
+        if secret.expose_secret().is_empty() {
+            return Err(missing("client_secret", env_vars::CLIENT_SECRET));
+        }
+        let tenant_id = required(self.tenant_id, "tenant_id", env_vars::TENANT_ID)?;
+        let tenant = HeaderValue::try_from(tenant_id.as_str())
+            .map_err(|_| Error::config("tenant_id is not a valid header value"))?;
+        // Exactly as the guide shows: the raw values joined by ':', no URL-encoding first.
+        let encoded = base64::engine::general_purpose::STANDARD
+            .encode(format!("{client_id}:{}", secret.expose_secret()));
+        let mut basic = HeaderValue::try_from(format!("Basic {encoded}"))
+            .map_err(|_| Error::config("client credentials are not a valid header value"))?;
+        basic.set_sensitive(true);
+        let scopes = match self.scopes {
+            Some(scopes) if scopes.iter().any(|s| s.trim().is_empty() || s.contains(char::is_whitespace)) => {
+                return Err(Error::config("scopes must be non-empty and contain no spaces"));
+            }
+            Some(scopes) if !scopes.is_empty() => Some(scopes.join(" ")),
+            _ => None,
+        };
+        let http = match self.http_client {
+            Some(client) => client,
+            None => http_client(self.timeout, self.connect_timeout)?,
+        };
+        let hooks = Hooks(Arc::new(Shared {
+            client_id,
+            tenant_id,
+            scopes,
+            basic,
+            tenant,
+            tokens: TokenCache::new(self.clock),
+        }));
+        Ok(Client::from_raw(raw::Client::new_with_client(&base_url, http, hooks)))
+    }
+}
+
+fn missing(field: &str, var: &str) -> Error {
+    Error::config(format!("{field} is required (set it on the builder or in {var})"))
+}
+
+fn required(value: Option<String>, field: &str, var: &str) -> Result<String, Error> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| missing(field, var))
+}
+
+fn http_client(timeout: Duration, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
+    // ring, not aws-lc: much faster to build. An application that installed its own
+    // provider keeps it.
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(connect_timeout)
+        .build()
+        .map_err(|e| Error::config(format!("the HTTP client could not be built: {e}")))
+}

@@ -1,0 +1,80 @@
+//! The client: configuration shared by every call, and the calls that are not endpoints.
+
+use crate::generated::raw;
+use crate::{ClientBuilder, Error, Operation};
+use progenitor_client::ClientInfo;
+use std::fmt;
+
+/// A client of the Rizzitgo Open Platform. Cheap to clone (clones share one connection pool
+/// and one token cache), `Send + Sync`.
+///
+/// One method per endpoint of the spec — [`goods_detail`](Client::goods_detail),
+/// [`goods_qc_detail`](Client::goods_qc_detail), … — each taking the request type (or its
+/// builder) and returning the envelope's `data`, or an [`Error`]. The access token is
+/// fetched, cached and refreshed ahead of expiry by the client itself.
+#[derive(Clone)]
+pub struct Client {
+    raw: raw::Client,
+}
+
+impl Client {
+    /// A builder: environment, credentials, timeouts.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `RIZZITGO_*` variables (see [`ClientBuilder::from_env`]).
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env().build()
+    }
+
+    pub(crate) fn from_raw(raw: raw::Client) -> Self {
+        Self { raw }
+    }
+
+    pub(crate) fn raw(&self) -> &raw::Client {
+        &self.raw
+    }
+
+    /// The gateway's base URL.
+    pub fn base_url(&self) -> &str {
+        self.raw.baseurl()
+    }
+
+    /// The tenant id sent with every request.
+    pub fn tenant_id(&self) -> &str {
+        &self.raw.inner().0.tenant_id
+    }
+
+    /// The client id.
+    pub fn client_id(&self) -> &str {
+        &self.raw.inner().0.client_id
+    }
+
+    /// Revokes the cached access token at the gateway and forgets it; the next call fetches a
+    /// new one. Returns `false` when no token was cached (nothing to revoke).
+    pub async fn revoke_token(&self) -> Result<bool, Error> {
+        let Some(token) = self.raw.inner().0.tokens.take() else {
+            return Ok(false);
+        };
+        let operation = Operation::find("revoke_token")
+            .ok_or_else(|| Error::config("the spec has no revoke_token operation"))?;
+        let body = crate::types::RevokeTokenRequest {
+            token: token.value.clone(),
+        };
+        crate::call::run(operation, self.raw.revoke_token().body(body).send()).await
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shared = &self.raw.inner().0;
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url())
+            .field("tenant_id", &shared.tenant_id)
+            .field("client_id", &shared.client_id)
+            .field("client_secret", &"[REDACTED]")
+            .field("scopes", &shared.scopes)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,25 @@
+//! The unified response structure `{code, data, msg}` of every endpoint.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The envelope every endpoint answers: `code` 0 is success, anything else a failure
+/// described by `msg`. The SDK's methods unwrap it; it is public for users who decode
+/// gateway bodies themselves (webhooks, logs, tests).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Envelope<T> {
+    /// 0 on success; the error code otherwise (open-ended).
+    pub code: i64,
+    /// The payload; null on failure.
+    pub data: Option<T>,
+    /// The failure message; empty on success. Absent is read as empty.
+    #[serde(default)]
+    pub msg: String,
+}
+
+impl<T> Envelope<T> {
+    /// Whether `code` is 0.
+    pub fn is_success(&self) -> bool {
+        self.code == 0
+    }
+}

@@ -1,0 +1,351 @@
+//! The SDK's one error type, with predicates to branch on and a source chain.
+
+use crate::Operation;
+use reqwest::StatusCode;
+use std::fmt;
+use std::time::Duration;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// How long a body excerpt in an error may be.
+const SNIPPET_CHARS: usize = 200;
+
+/// Everything that can go wrong in a call.
+///
+/// The gateway reports failures in the envelope's `code`, usually with HTTP 200 and
+/// sometimes with a real HTTP status: both arrive here the same way, and the predicates
+/// ([`is_unauthorized`](Error::is_unauthorized), [`is_rate_limited`](Error::is_rate_limited), …)
+/// look at both. Codes are open-ended: [`code`](Error::code) keeps whatever the gateway sent.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: Kind,
+    operation: Option<&'static Operation>,
+    status: Option<StatusCode>,
+    code: Option<i64>,
+    message: Option<String>,
+    retry_after: Option<Duration>,
+    body_snippet: Option<String>,
+    source: Option<BoxError>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// The gateway answered a failure: a non-zero `code`, or an error status.
+    Api,
+    /// The request was refused before sending: a field breaks the spec.
+    InvalidRequest,
+    /// The client is misconfigured (missing credentials, bad base URL).
+    Config,
+    /// Connecting, sending or reading failed.
+    Transport,
+    /// A timeout elapsed.
+    Timeout,
+    /// A response body could not be decoded.
+    Decode,
+}
+
+/// The code the gateway uses for a repeated request (upstream's idempotency guard).
+const CODE_REPEATED_REQUEST: i64 = 900;
+/// The guide's message for a repeated redeem `requestId`.
+const DUPLICATE_REQUEST_MSG: &str = "Duplicate request, please do not retry";
+
+impl Error {
+    fn new(kind: Kind, operation: Option<&'static Operation>) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                operation,
+                status: None,
+                code: None,
+                message: None,
+                retry_after: None,
+                body_snippet: None,
+                source: None,
+            }),
+        }
+    }
+
+    pub(crate) fn api(
+        operation: &'static Operation,
+        status: StatusCode,
+        code: Option<i64>,
+        message: impl Into<String>,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        let mut e = Self::new(Kind::Api, Some(operation));
+        e.inner.status = Some(status);
+        e.inner.code = code;
+        e.inner.message = Some(message.into()).filter(|m: &String| !m.is_empty());
+        e.inner.retry_after = retry_after;
+        e
+    }
+
+    pub(crate) fn invalid_request(
+        operation: Option<&'static Operation>,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut e = Self::new(Kind::InvalidRequest, operation);
+        e.inner.message = Some(message.into());
+        e
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        let mut e = Self::new(Kind::Config, None);
+        e.inner.message = Some(message.into());
+        e
+    }
+
+    pub(crate) fn transport(operation: &'static Operation, source: reqwest::Error) -> Self {
+        let kind = if source.is_timeout() {
+            Kind::Timeout
+        } else {
+            Kind::Transport
+        };
+        let mut e = Self::new(kind, Some(operation));
+        e.inner.status = source.status();
+        // reqwest's Display can carry the URL; it never carries our headers.
+        e.inner.source = Some(Box::new(source.without_url()));
+        e
+    }
+
+    pub(crate) fn decode(
+        operation: &'static Operation,
+        status: Option<StatusCode>,
+        body: &[u8],
+        source: Option<BoxError>,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut e = Self::new(Kind::Decode, Some(operation));
+        e.inner.status = status;
+        e.inner.message = Some(message.into());
+        e.inner.body_snippet = Some(snippet(body));
+        e.inner.source = source;
+        e
+    }
+
+    pub(crate) fn with_snippet(mut self, body: &[u8]) -> Self {
+        self.inner.body_snippet = Some(snippet(body));
+        self
+    }
+
+    /// The gateway's failure `code`, or the HTTP status where no envelope came.
+    fn effective_code(&self) -> Option<i64> {
+        self.inner
+            .code
+            .or_else(|| self.inner.status.map(|s| i64::from(s.as_u16())))
+    }
+
+    fn api_code_is(&self, code: i64) -> bool {
+        self.inner.kind == Kind::Api && self.effective_code() == Some(code)
+    }
+
+    /// 401: the token is missing, invalid or expired (the SDK fetches tokens itself, so this
+    /// means the credentials or the token were refused).
+    pub fn is_unauthorized(&self) -> bool {
+        self.api_code_is(401) || self.inner.status == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// 403: insufficient scope, wrong user type, or a tenant-id that differs from the token's.
+    /// [`required_scopes`](Error::required_scopes) names what the operation needs.
+    pub fn is_forbidden(&self) -> bool {
+        self.api_code_is(403) || self.inner.status == Some(StatusCode::FORBIDDEN)
+    }
+
+    /// 429: rate limited per clientId. [`retry_after`](Error::retry_after) says how long to
+    /// wait when the gateway said so.
+    pub fn is_rate_limited(&self) -> bool {
+        self.api_code_is(429) || self.inner.status == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// 400 from the gateway, or a request refused before sending because a field breaks the
+    /// spec (then [`status`](Error::status) is `None`).
+    pub fn is_invalid_parameter(&self) -> bool {
+        self.inner.kind == Kind::InvalidRequest
+            || self.api_code_is(400)
+            || self.inner.status == Some(StatusCode::BAD_REQUEST)
+    }
+
+    /// The request was refused before sending (a field breaks the spec); nothing was sent.
+    pub fn is_invalid_request(&self) -> bool {
+        self.inner.kind == Kind::InvalidRequest
+    }
+
+    /// A repeated request: the redeem `requestId` was already processed within its 10-minute
+    /// window (code 900, or the guide's message "Duplicate request, please do not retry").
+    pub fn is_duplicate_request(&self) -> bool {
+        self.inner.kind == Kind::Api
+            && (self.inner.code == Some(CODE_REPEATED_REQUEST)
+                || self.inner.message.as_deref() == Some(DUPLICATE_REQUEST_MSG))
+    }
+
+    /// Any failure answered by the gateway (a non-zero `code` or an error status).
+    pub fn is_api(&self) -> bool {
+        self.inner.kind == Kind::Api
+    }
+
+    /// The gateway answered 5xx.
+    pub fn is_server_error(&self) -> bool {
+        self.inner.status.is_some_and(|s| s.is_server_error())
+            || (self.inner.kind == Kind::Api
+                && self.inner.code.is_some_and(|c| (500..600).contains(&c)))
+    }
+
+    /// Connecting, sending or reading the response failed (the request may or may not have
+    /// reached the gateway).
+    pub fn is_transport(&self) -> bool {
+        matches!(self.inner.kind, Kind::Transport | Kind::Timeout)
+    }
+
+    /// A timeout elapsed (connect or total).
+    pub fn is_timeout(&self) -> bool {
+        self.inner.kind == Kind::Timeout
+    }
+
+    /// A response could not be decoded (a proxy's HTML page, a truncated body, a field of an
+    /// unexpected type). [`body_snippet`](Error::body_snippet) shows the start of the body.
+    pub fn is_decode(&self) -> bool {
+        self.inner.kind == Kind::Decode
+    }
+
+    /// The client is misconfigured.
+    pub fn is_config(&self) -> bool {
+        self.inner.kind == Kind::Config
+    }
+
+    /// The HTTP status of the response, if one came.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.inner.status
+    }
+
+    /// The envelope's `code`, if the gateway sent one (open-ended: 10-digit business codes
+    /// are kept as they are).
+    pub fn code(&self) -> Option<i64> {
+        self.inner.code
+    }
+
+    /// The gateway's `msg`, or the SDK's description for errors raised locally.
+    pub fn message(&self) -> Option<&str> {
+        self.inner.message.as_deref()
+    }
+
+    /// The operation that failed, with its path and scopes.
+    pub fn operation(&self) -> Option<&'static Operation> {
+        self.inner.operation
+    }
+
+    /// The scopes the failed operation needs (read from the spec).
+    pub fn required_scopes(&self) -> &'static [&'static str] {
+        self.inner.operation.map(|op| op.scopes).unwrap_or(&[])
+    }
+
+    /// The Retry-After the gateway sent with a 429 or 503, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.retry_after
+    }
+
+    /// The start of the response body, for decode errors (at most 200 characters).
+    pub fn body_snippet(&self) -> Option<&str> {
+        self.inner.body_snippet.as_deref()
+    }
+
+    fn describe_kind(&self) -> &'static str {
+        match self.inner.kind {
+            Kind::Api if self.is_unauthorized() => "unauthorized",
+            Kind::Api if self.is_forbidden() => "forbidden",
+            Kind::Api if self.is_rate_limited() => "rate limited",
+            Kind::Api if self.is_invalid_parameter() => "invalid parameter",
+            Kind::Api if self.is_duplicate_request() => "duplicate request",
+            Kind::Api if self.is_server_error() => "server error",
+            Kind::Api => "gateway error",
+            Kind::InvalidRequest => "invalid request",
+            Kind::Config => "configuration error",
+            Kind::Transport => "transport error",
+            Kind::Timeout => "timeout",
+            Kind::Decode => "decode error",
+        }
+    }
+}
+
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(SNIPPET_CHARS).collect();
+    if text.chars().count() > SNIPPET_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        if let Some(op) = i.operation {
+            write!(f, "{}: ", op.name)?;
+        }
+        f.write_str(self.describe_kind())?;
+        let mut details = Vec::new();
+        if let Some(code) = i.code {
+            details.push(format!("code {code}"));
+        }
+        if let Some(status) = i.status {
+            details.push(format!("HTTP {}", status.as_u16()));
+        }
+        if !details.is_empty() {
+            write!(f, " ({})", details.join(", "))?;
+        }
+        if let Some(message) = &i.message {
+            write!(f, ": {message}")?;
+        }
+        if self.is_forbidden() && !self.required_scopes().is_empty() {
+            write!(f, "; the operation needs scope {}", self.required_scopes().join(" "))?;
+        }
+        if let Some(after) = i.retry_after {
+            write!(f, "; retry after {} s", after.as_secs_f64())?;
+        }
+        if let Some(body) = &i.body_snippet {
+            write!(f, "; body starts with {body:?}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &i.kind);
+        if let Some(op) = i.operation {
+            d.field("operation", &op.name);
+        }
+        if let Some(status) = i.status {
+            d.field("status", &status.as_u16());
+        }
+        if let Some(code) = i.code {
+            d.field("code", &code);
+        }
+        if let Some(message) = &i.message {
+            d.field("message", message);
+        }
+        if let Some(after) = i.retry_after {
+            d.field("retry_after", &after);
+        }
+        if let Some(body) = &i.body_snippet {
+            d.field("body_snippet", body);
+        }
+        if let Some(source) = &i.source {
+            d.field("source", source);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|e| &**e as &(dyn std::error::Error + 'static))
+    }
+}

@@ -1,0 +1,50 @@
+//! Rust SDK of the Rizzitgo Open Platform: the partner API of the Open Platform Integration
+//! Guide v1.4 (`/open-api/**`).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), rizzitgo_open_api::Error> {
+//! use rizzitgo_open_api::{Client, types::GoodsRequest};
+//!
+//! let client = Client::from_env()?; // RIZZITGO_CLIENT_ID, _CLIENT_SECRET, _TENANT_ID
+//! let goods = client.goods_detail(GoodsRequest::builder().goods_id("123456").source(1)).await?;
+//! println!("{:?} costs {:?}", goods.goods_title, goods.price);
+//! # Ok(()) }
+//! ```
+//!
+//! The client is generated from `spec/open-api.yaml` at compile time: one method per
+//! endpoint, typed requests and responses in [`types`]. The hand-written layer around it
+//! fetches and caches the OAuth2 token, sends `tenant-id` and `Authorization` on every call,
+//! and turns the gateway's `{code, data, msg}` envelope into `Result<data, Error>`.
+//!
+//! Wire quirks kept as the gateway sends them: `orginalPrice` (sic) is
+//! [`types::GoodsDetail::orginal_price`]; the token's `refresh_token` is always `""` (there is
+//! no refresh token in client-credentials mode: the SDK fetches a new token before expiry);
+//! failures usually arrive with HTTP 200 and the error in `code` ([`Error`] handles both).
+//! Response fields are all optional and integer "enums" are plain integers, so that a field
+//! or value the gateway adds tomorrow never breaks decoding.
+#![deny(missing_docs)]
+
+mod builder;
+mod call;
+mod client;
+pub mod clock;
+mod environment;
+mod envelope;
+mod error;
+mod generated;
+mod hooks;
+mod operation;
+mod secret;
+mod token_cache;
+mod token_endpoint;
+
+pub use builder::{ClientBuilder, env_vars};
+pub use client::Client;
+pub use environment::Environment;
+pub use envelope::Envelope;
+pub use error::Error;
+#[doc(hidden)]
+pub use generated::__examples;
+pub use generated::raw::types;
+pub use operation::{Auth, Operation, Retry};
+pub use secret::SecretToken;

@@ -1,0 +1,122 @@
+//! The access-token cache: one token per client, refreshed ahead of expiry, fetched by one
+//! caller at a time (single-flight).
+
+use crate::clock::Clock;
+use crate::{Error, SecretToken};
+use reqwest::header::HeaderValue;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// How long before expiry a token is refreshed (capped at half its lifetime).
+const REFRESH_AHEAD: Duration = Duration::from_secs(60);
+/// How long before expiry a token stops being sent at all (capped at a tenth of its
+/// lifetime): covers the time a request spends in flight.
+const SAFETY_MARGIN: Duration = Duration::from_secs(10);
+
+/// A token the gateway issued, with the instants that govern its use.
+#[derive(Debug)]
+pub(crate) struct CachedToken {
+    pub(crate) value: SecretToken,
+    /// `Bearer {token}`, marked sensitive, built once.
+    pub(crate) header: HeaderValue,
+    /// From here on, the next caller refreshes it (others keep using it meanwhile).
+    refresh_at: Instant,
+    /// From here on, it is never sent.
+    unusable_at: Instant,
+}
+
+impl CachedToken {
+    /// `requested_at` is when the token request was sent: the lifetime counts from no later.
+    /// `None` when the token cannot travel in a header.
+    pub(crate) fn new(value: SecretToken, lifetime: Duration, requested_at: Instant) -> Option<Self> {
+        let mut header = HeaderValue::try_from(format!("Bearer {}", value.expose())).ok()?;
+        header.set_sensitive(true);
+        let expires_at = requested_at + lifetime;
+        Some(Self {
+            value,
+            header,
+            refresh_at: expires_at - REFRESH_AHEAD.min(lifetime / 2),
+            unusable_at: expires_at - SAFETY_MARGIN.min(lifetime / 10),
+        })
+    }
+}
+
+/// A token fetch, boxed: it runs through the same generated client that calls the cache.
+pub(crate) type Fetch<'a> = Pin<Box<dyn Future<Output = Result<CachedToken, Error>> + Send + 'a>>;
+
+#[derive(Debug)]
+pub(crate) struct TokenCache {
+    current: RwLock<Option<Arc<CachedToken>>>,
+    /// Held by the one caller fetching a token.
+    fetching: tokio::sync::Mutex<()>,
+    clock: Arc<dyn Clock>,
+}
+
+impl TokenCache {
+    pub(crate) fn new(clock: Arc<dyn Clock>) -> Self {
+        Self {
+            current: RwLock::new(None),
+            fetching: tokio::sync::Mutex::new(()),
+            clock,
+        }
+    }
+
+    pub(crate) fn now(&self) -> Instant {
+        self.clock.now()
+    }
+
+    fn current(&self) -> Option<Arc<CachedToken>> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn store(&self, token: CachedToken) -> Arc<CachedToken> {
+        let token = Arc::new(token);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&token));
+        token
+    }
+
+    /// A token that may be sent now; `fetch` is called only when none is cached, or the
+    /// cached one is due for refresh and nobody else is refreshing it.
+    pub(crate) async fn get<'a>(&self, fetch: impl FnOnce() -> Fetch<'a>) -> Result<Arc<CachedToken>, Error> {
+        let now = self.now();
+        match self.current() {
+            Some(token) if now < token.refresh_at => Ok(token),
+            // Due for refresh but still usable: one caller refreshes, the others go on with
+            // the old token; a failed refresh keeps it.
+            Some(token) if now < token.unusable_at => match self.fetching.try_lock() {
+                Ok(_guard) => match self.current() {
+                    Some(newer) if self.now() < newer.refresh_at => Ok(newer),
+                    _ => match fetch().await {
+                        Ok(fresh) => Ok(self.store(fresh)),
+                        Err(error) => {
+                            tracing::warn!(%error, "token refresh failed; the current token is still valid");
+                            Ok(token)
+                        }
+                    },
+                },
+                Err(_) => Ok(token),
+            },
+            // None usable: wait for whoever is fetching, then fetch only if still needed.
+            _ => {
+                let _guard = self.fetching.lock().await;
+                match self.current() {
+                    Some(token) if self.now() < token.unusable_at => Ok(token),
+                    _ => Ok(self.store(fetch().await?)),
+                }
+            }
+        }
+    }
+
+    /// Takes the cached token out (for revocation).
+    pub(crate) fn take(&self) -> Option<Arc<CachedToken>> {
+        self.current
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+}
