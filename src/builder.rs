@@ -178,7 +178,9 @@ impl ClientBuilder {
             // The gateway splits Basic credentials at the first ':'.
             return Err(Error::config("client_id must not contain ':'"));
         }
-        let secret = self.client_secret.ok_or_else(|| missing("client_secret", env_vars::CLIENT_SECRET))?;
+        let secret = self
+            .client_secret
+            .ok_or_else(|| missing("client_secret", env_vars::CLIENT_SECRET))?;
         if secret.expose_secret().is_empty() {
             return Err(missing("client_secret", env_vars::CLIENT_SECRET));
         }
@@ -192,8 +194,14 @@ impl ClientBuilder {
             .map_err(|_| Error::config("client credentials are not a valid header value"))?;
         basic.set_sensitive(true);
         let scopes = match self.scopes {
-            Some(scopes) if scopes.iter().any(|s| s.trim().is_empty() || s.contains(char::is_whitespace)) => {
-                return Err(Error::config("scopes must be non-empty and contain no spaces"));
+            Some(scopes)
+                if scopes
+                    .iter()
+                    .any(|s| s.trim().is_empty() || s.contains(char::is_whitespace)) =>
+            {
+                return Err(Error::config(
+                    "scopes must be non-empty and contain no spaces",
+                ));
             }
             Some(scopes) if !scopes.is_empty() => Some(scopes.join(" ")),
             _ => None,
@@ -210,12 +218,16 @@ impl ClientBuilder {
             tenant,
             tokens: TokenCache::new(self.clock),
         }));
-        Ok(Client::from_raw(raw::Client::new_with_client(&base_url, http, hooks)))
+        Ok(Client::from_raw(raw::Client::new_with_client(
+            &base_url, http, hooks,
+        )))
     }
 }
 
 fn missing(field: &str, var: &str) -> Error {
-    Error::config(format!("{field} is required (set it on the builder or in {var})"))
+    Error::config(format!(
+        "{field} is required (set it on the builder or in {var})"
+    ))
 }
 
 fn required(value: Option<String>, field: &str, var: &str) -> Result<String, Error> {

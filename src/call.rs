@@ -43,7 +43,6 @@ impl CallContext {
     pub(crate) fn record_response(&self, status: StatusCode, headers: &HeaderMap, body: &Bytes) {
         *lock(&self.last_response) = Some((status, headers.clone(), body.clone()));
     }
-
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -67,7 +66,9 @@ where
     if let Some((status, headers, body)) = lock(&context.last_response).take() {
         // One classifier for every response, whatever progenitor made of it.
         return match outcome {
-            Ok(value) if status.is_success() => unwrap(operation, status, &headers, &body, value.into_inner()),
+            Ok(value) if status.is_success() => {
+                unwrap(operation, status, &headers, &body, value.into_inner())
+            }
             _ => decode(operation, status, &headers, &body),
         };
     }
@@ -77,10 +78,14 @@ where
             let headers = value.headers().clone();
             unwrap(operation, status, &headers, &[], value.into_inner())
         }
-        Err(RawError::InvalidRequest(message)) => Err(Error::invalid_request(Some(operation), message)),
-        Err(RawError::CommunicationError(e) | RawError::ResponseBodyError(e) | RawError::InvalidUpgrade(e)) => {
-            Err(Error::transport(operation, e))
+        Err(RawError::InvalidRequest(message)) => {
+            Err(Error::invalid_request(Some(operation), message))
         }
+        Err(
+            RawError::CommunicationError(e)
+            | RawError::ResponseBodyError(e)
+            | RawError::InvalidUpgrade(e),
+        ) => Err(Error::transport(operation, e)),
         Err(other) => Err(Error::invalid_request(Some(operation), other.to_string())),
     }
 }
@@ -118,10 +123,22 @@ fn unwrap<T>(
 ) -> Result<T, Error> {
     if envelope.code != 0 || !status.is_success() {
         let code = (envelope.code != 0).then_some(envelope.code);
-        return Err(Error::api(operation, status, code, envelope.msg, retry_after(headers)));
+        return Err(Error::api(
+            operation,
+            status,
+            code,
+            envelope.msg,
+            retry_after(headers),
+        ));
     }
     envelope.data.ok_or_else(|| {
-        Error::decode(operation, Some(status), body, None, "a success envelope without `data`")
+        Error::decode(
+            operation,
+            Some(status),
+            body,
+            None,
+            "a success envelope without `data`",
+        )
     })
 }
 
@@ -132,5 +149,8 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }

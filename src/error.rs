@@ -106,6 +106,14 @@ impl Error {
         };
         let mut e = Self::new(kind, Some(operation));
         e.inner.status = source.status();
+        e.inner.message = Some(
+            if kind == Kind::Timeout {
+                "no response within the timeout"
+            } else {
+                "the connection failed or closed before a response"
+            }
+            .into(),
+        );
         // reqwest's Display can carry the URL; it never carries our headers.
         e.inner.source = Some(Box::new(source.without_url()));
         e
@@ -299,7 +307,11 @@ impl fmt::Display for Error {
             write!(f, ": {message}")?;
         }
         if self.is_forbidden() && !self.required_scopes().is_empty() {
-            write!(f, "; the operation needs scope {}", self.required_scopes().join(" "))?;
+            write!(
+                f,
+                "; the operation needs scope {}",
+                self.required_scopes().join(" ")
+            )?;
         }
         if let Some(after) = i.retry_after {
             write!(f, "; retry after {} s", after.as_secs_f64())?;

@@ -1,10 +1,10 @@
 //! The one `ClientHooks` impl: every cross-cutting concern of a request lives here
 //! (tenant-id and credentials injection, the token cache, the send itself).
 
+use crate::Operation;
 use crate::call::CallContext;
 use crate::generated::raw;
 use crate::operation::Auth;
-use crate::Operation;
 use crate::token_cache::{Fetch, TokenCache};
 use crate::token_endpoint::fetch_token;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
@@ -60,12 +60,12 @@ impl ClientHooks<Hooks> for raw::Client {
                     Box::pin(fetch_token(self.client(), self.baseurl(), shared))
                 };
                 match shared.tokens.get(fetch).await {
-                Ok(token) => token.header.clone(),
-                Err(error) => {
-                    // Hooks cannot return the SDK's error: the call picks it up here.
-                    if let Some(context) = CallContext::current() {
-                        context.fail(error);
-                    }
+                    Ok(token) => token.header.clone(),
+                    Err(error) => {
+                        // Hooks cannot return the SDK's error: the call picks it up here.
+                        if let Some(context) = CallContext::current() {
+                            context.fail(error);
+                        }
                         return Err(progenitor_client::Error::Custom(
                             "no access token could be obtained".into(),
                         ));

@@ -28,8 +28,8 @@ mod builder;
 mod call;
 mod client;
 pub mod clock;
-mod environment;
 mod envelope;
+mod environment;
 mod error;
 mod generated;
 mod hooks;
@@ -40,8 +40,8 @@ mod token_endpoint;
 
 pub use builder::{ClientBuilder, env_vars};
 pub use client::Client;
-pub use environment::Environment;
 pub use envelope::Envelope;
+pub use environment::Environment;
 pub use error::Error;
 #[doc(hidden)]
 pub use generated::__examples;

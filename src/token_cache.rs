@@ -30,7 +30,11 @@ pub(crate) struct CachedToken {
 impl CachedToken {
     /// `requested_at` is when the token request was sent: the lifetime counts from no later.
     /// `None` when the token cannot travel in a header.
-    pub(crate) fn new(value: SecretToken, lifetime: Duration, requested_at: Instant) -> Option<Self> {
+    pub(crate) fn new(
+        value: SecretToken,
+        lifetime: Duration,
+        requested_at: Instant,
+    ) -> Option<Self> {
         let mut header = HeaderValue::try_from(format!("Bearer {}", value.expose())).ok()?;
         header.set_sensitive(true);
         let expires_at = requested_at + lifetime;
@@ -82,7 +86,10 @@ impl TokenCache {
 
     /// A token that may be sent now; `fetch` is called only when none is cached, or the
     /// cached one is due for refresh and nobody else is refreshing it.
-    pub(crate) async fn get<'a>(&self, fetch: impl FnOnce() -> Fetch<'a>) -> Result<Arc<CachedToken>, Error> {
+    pub(crate) async fn get<'a>(
+        &self,
+        fetch: impl FnOnce() -> Fetch<'a>,
+    ) -> Result<Arc<CachedToken>, Error> {
         let now = self.now();
         match self.current() {
             Some(token) if now < token.refresh_at => Ok(token),

@@ -26,7 +26,13 @@ async fn all_seven_business_endpoints_answer_typed_data_with_one_token() {
         assert_eq!(qc.weight.as_deref(), Some("500"));
 
         let images = client.goods_qc_images(goods()).await.unwrap();
-        assert_eq!(images, ["https://example.com/qc/1.jpg", "https://example.com/qc/2.jpg"]);
+        assert_eq!(
+            images,
+            [
+                "https://example.com/qc/1.jpg",
+                "https://example.com/qc/2.jpg"
+            ]
+        );
 
         let range = TimeRange([
             "2026-06-01 00:00:00".parse::<DateTime>().unwrap(),
@@ -86,8 +92,14 @@ async fn all_seven_business_endpoints_answer_typed_data_with_one_token() {
         assert_eq!(redeemed.coupons.len(), 1);
 
         let stats = gateway.stats();
-        assert_eq!(stats.token_requests, 1, "one token serves all calls ({style:?})");
-        assert_eq!(stats.redemptions_of(seed::REDEEM_CODE_30_OFF, seed::MEMBER_EMAIL), 1);
+        assert_eq!(
+            stats.token_requests, 1,
+            "one token serves all calls ({style:?})"
+        );
+        assert_eq!(
+            stats.redemptions_of(seed::REDEEM_CODE_30_OFF, seed::MEMBER_EMAIL),
+            1
+        );
     }
 }
 

@@ -55,8 +55,8 @@ fn every_request_and_response_example_round_trips() {
                 let Some(result) = roundtrip(&schema, example.clone()) else {
                     continue; // the shared error response: checked below
                 };
-                let back = result
-                    .unwrap_or_else(|e| panic!("{method} {path}: example of {schema}: {e}"));
+                let back =
+                    result.unwrap_or_else(|e| panic!("{method} {path}: example of {schema}: {e}"));
                 assert_eq!(
                     without_nulls(back),
                     without_nulls(example),
@@ -81,5 +81,8 @@ fn the_error_example_decodes_as_an_envelope() {
         serde_json::from_value(example.clone()).unwrap();
     assert_eq!(envelope.code, 401);
     assert!(!envelope.is_success());
-    assert_eq!(without_nulls(serde_json::to_value(envelope).unwrap()), without_nulls(example));
+    assert_eq!(
+        without_nulls(serde_json::to_value(envelope).unwrap()),
+        without_nulls(example)
+    );
 }

@@ -19,7 +19,7 @@ async fn detail(client: &Client) -> Result<(), Error> {
         .map(drop)
 }
 
-fn requests_to<'a>(gateway: &MockGateway, path: &'a str) -> Vec<RecordedRequest> {
+fn requests_to(gateway: &MockGateway, path: &str) -> Vec<RecordedRequest> {
     gateway
         .stats()
         .requests
@@ -39,7 +39,10 @@ fn bearer_of_call(gateway: &MockGateway, n: usize) -> String {
 async fn with_clock() -> (MockGateway, Client, Arc<ManualClock>) {
     let gateway = common::gateway(ErrorStyle::Http200).await;
     let clock = Arc::new(ManualClock::new());
-    let client = common::builder(&gateway).clock(clock.clone()).build().unwrap();
+    let client = common::builder(&gateway)
+        .clock(clock.clone())
+        .build()
+        .unwrap();
     (gateway, client, clock)
 }
 
@@ -159,7 +162,10 @@ async fn the_token_request_is_basic_auth_with_a_form_body_and_tenant_id() {
 async fn without_scopes_the_token_request_asks_for_all_granted() {
     let gateway = common::gateway(ErrorStyle::Http200).await;
     detail(&common::client(&gateway)).await.unwrap();
-    assert_eq!(requests_to(&gateway, TOKEN)[0].body, "grant_type=client_credentials");
+    assert_eq!(
+        requests_to(&gateway, TOKEN)[0].body,
+        "grant_type=client_credentials"
+    );
 }
 
 #[tokio::test]
@@ -191,7 +197,10 @@ async fn every_business_call_carries_bearer_and_tenant_id() {
 async fn revoke_token_revokes_at_the_gateway_and_forgets_the_token() {
     let gateway = common::gateway(ErrorStyle::Http200).await;
     let client = common::client(&gateway);
-    assert!(!client.revoke_token().await.unwrap(), "no token yet: nothing to revoke");
+    assert!(
+        !client.revoke_token().await.unwrap(),
+        "no token yet: nothing to revoke"
+    );
     detail(&client).await.unwrap();
     assert!(client.revoke_token().await.unwrap());
     let revoke = &requests_to(&gateway, "/open-api/system/oauth2/token/revoke")[0];

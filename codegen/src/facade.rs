@@ -32,8 +32,14 @@ pub fn tokens(ops: &[OperationModel]) -> TokenStream {
 fn example_types(ops: &[OperationModel]) -> TokenStream {
     let mut pairs: Vec<(String, String)> = Vec::new();
     for op in ops {
-        pairs.push((op.body_schema.clone(), format!("crate::types::{}", op.body_schema)));
-        pairs.push((op.envelope_schema.clone(), format!("crate::Envelope<{}>", op.data_type)));
+        pairs.push((
+            op.body_schema.clone(),
+            format!("crate::types::{}", op.body_schema),
+        ));
+        pairs.push((
+            op.envelope_schema.clone(),
+            format!("crate::Envelope<{}>", op.data_type),
+        ));
     }
     pairs.sort();
     pairs.dedup();

@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 mod facade;
+pub mod listing;
 mod model;
 
 pub use model::{Auth, OperationModel, Retry, operations, schema_name, snake_case};
@@ -56,11 +57,7 @@ pub fn raw_client(
         .with_inner_type(quote::quote!(crate::hooks::Hooks))
         .with_derive("schemars::JsonSchema")
         // Secrets get a type whose Debug never shows them.
-        .with_replacement(
-            "AccessTokenValue",
-            "crate::SecretToken",
-            std::iter::empty(),
-        );
+        .with_replacement("AccessTokenValue", "crate::SecretToken", std::iter::empty());
     for (envelope, data) in envelopes(spec, ops)? {
         settings.with_replacement(
             envelope,

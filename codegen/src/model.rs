@@ -81,10 +81,7 @@ fn operation(
     let security = op.security.as_ref().or(spec.security.as_ref());
     let (auth, scopes) = match security.and_then(|s| s.first()) {
         Some(req) if req.contains_key("clientBasic") => (Auth::Basic, Vec::new()),
-        Some(req) => (
-            Auth::Bearer,
-            req.get("oauth2").cloned().unwrap_or_default(),
-        ),
+        Some(req) => (Auth::Bearer, req.get("oauth2").cloned().unwrap_or_default()),
         None => (Auth::Bearer, Vec::new()),
     };
     let retry = if let Some(field) = op.extensions.get("x-idempotency-key") {
