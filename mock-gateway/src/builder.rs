@@ -1,0 +1,98 @@
+//! Configuration of a gateway before it starts.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::envelope::ErrorStyle;
+use crate::gateway::MockGateway;
+use crate::seed;
+use crate::server;
+use crate::state::{App, Shared};
+
+/// Builds a [`MockGateway`]; every setting has a default.
+#[derive(Clone, Debug)]
+pub struct MockGatewayBuilder {
+    port: u16,
+    style: ErrorStyle,
+    token_ttl: u64,
+    scopes: Vec<String>,
+    qps_limit: Option<u32>,
+}
+
+impl Default for MockGatewayBuilder {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            style: ErrorStyle::Http200,
+            token_ttl: seed::DEFAULT_TOKEN_TTL_SECS,
+            scopes: seed::ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
+            qps_limit: None,
+        }
+    }
+}
+
+impl MockGatewayBuilder {
+    /// Port on 127.0.0.1 (default 0: an ephemeral port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Error style (default [`ErrorStyle::Http200`]).
+    pub fn error_style(mut self, style: ErrorStyle) -> Self {
+        self.style = style;
+        self
+    }
+
+    /// Token lifetime, the `expires_in` of issued tokens (default 1800 s).
+    pub fn token_ttl(mut self, secs: u64) -> Self {
+        self.token_ttl = secs;
+        self
+    }
+
+    /// Scopes granted to the seeded default application (default: all four).
+    pub fn granted_scopes(mut self, scopes: &[&str]) -> Self {
+        self.scopes = scopes.iter().map(|s| (*s).to_owned()).collect();
+        self
+    }
+
+    /// Per-clientId quota of business calls per (mock) second (default: none).
+    pub fn qps_limit(mut self, limit: Option<u32>) -> Self {
+        self.qps_limit = limit;
+        self
+    }
+
+    /// Binds 127.0.0.1 and starts serving on the current Tokio runtime.
+    pub async fn start(self) -> std::io::Result<MockGateway> {
+        let listener =
+            TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
+        let addr = listener.local_addr()?;
+        let apps = vec![
+            App {
+                client_id: seed::CLIENT_ID.to_owned(),
+                client_secret: seed::CLIENT_SECRET.to_owned(),
+                tenant_id: seed::TENANT_ID.to_owned(),
+                scopes: self.scopes,
+            },
+            App {
+                client_id: seed::OTHER_CLIENT_ID.to_owned(),
+                client_secret: seed::OTHER_CLIENT_SECRET.to_owned(),
+                tenant_id: seed::OTHER_TENANT_ID.to_owned(),
+                scopes: vec![seed::SCOPE_GOODS_DETAIL.to_owned()],
+            },
+        ];
+        let shared = Arc::new(Shared::new(
+            self.style,
+            Duration::from_secs(self.token_ttl),
+            apps,
+            self.qps_limit,
+        ));
+        let (tx, rx) = oneshot::channel();
+        let task = tokio::spawn(server::run(listener, Arc::clone(&shared), rx));
+        Ok(MockGateway::new(addr, shared, tx, task))
+    }
+}

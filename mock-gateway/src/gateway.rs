@@ -1,0 +1,173 @@
+//! The running gateway and its control surface.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::builder::MockGatewayBuilder;
+use crate::faults::{DropPoint, Failure};
+use crate::seed;
+use crate::state::{Shared, lock};
+use crate::stats::Stats;
+
+/// Client credentials of a partner application.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// Public client identifier.
+    pub client_id: String,
+    /// Client secret (redacted in `Debug`).
+    pub client_secret: String,
+    /// Tenant the application belongs to, sent as the `tenant-id` header.
+    pub tenant_id: String,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("tenant_id", &self.tenant_id)
+            .finish()
+    }
+}
+
+/// A running mock gateway on 127.0.0.1. Dropping it stops the server and closes its
+/// connections.
+pub struct MockGateway {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    // Dropping the sender (with the gateway) stops the accept loop.
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+impl fmt::Debug for MockGateway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockGateway")
+            .field("url", &self.url())
+            .field("error_style", &self.shared.style)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockGateway {
+    pub(crate) fn new(
+        addr: SocketAddr,
+        shared: Arc<Shared>,
+        shutdown: oneshot::Sender<()>,
+        task: JoinHandle<()>,
+    ) -> Self {
+        Self {
+            addr,
+            shared,
+            shutdown,
+            task,
+        }
+    }
+
+    /// Starts a gateway with the defaults (ephemeral port, [`crate::ErrorStyle::Http200`]).
+    pub async fn start() -> std::io::Result<MockGateway> {
+        Self::builder().start().await
+    }
+
+    /// A builder to configure a gateway.
+    pub fn builder() -> MockGatewayBuilder {
+        MockGatewayBuilder::default()
+    }
+
+    /// Base URL, `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The seeded default partner application.
+    pub fn credentials(&self) -> Credentials {
+        Credentials {
+            client_id: seed::CLIENT_ID.to_owned(),
+            client_secret: seed::CLIENT_SECRET.to_owned(),
+            tenant_id: seed::TENANT_ID.to_owned(),
+        }
+    }
+
+    /// A snapshot of the statistics.
+    pub fn stats(&self) -> Stats {
+        self.shared.stats.snapshot()
+    }
+
+    /// Clears the statistics (not the redemption state: codes stay used).
+    pub fn reset_stats(&self) {
+        self.shared.stats.reset();
+    }
+
+    /// The next `n` business calls (POSTs to the seven business paths; not token, revoke or
+    /// admin) answer `failure` without being processed. Replaces any pending business failure.
+    pub fn fail_next(&self, n: u32, failure: Failure) {
+        lock(&self.shared.faults).set_fail_business(n, failure);
+    }
+
+    /// The next `n` token requests (POSTs) answer `failure`. Replaces any pending one.
+    pub fn fail_next_token(&self, n: u32, failure: Failure) {
+        lock(&self.shared.faults).set_fail_token(n, failure);
+    }
+
+    /// Delay added before every response (admin calls excluded).
+    pub fn set_latency(&self, d: Duration) {
+        lock(&self.shared.faults).latency = d;
+    }
+
+    /// The next `n` business calls get their connection closed without any HTTP response, at
+    /// `at`. Replaces any pending drop.
+    pub fn drop_next(&self, n: u32, at: DropPoint) {
+        lock(&self.shared.faults).set_drop(n, at);
+    }
+
+    /// Every token issued so far is expired from now on.
+    pub fn expire_all_tokens(&self) {
+        let now = self.shared.clock.now();
+        lock(&self.shared.tokens).expire_all(now);
+    }
+
+    /// Moves the mock clock forward (token expiry, the redeem `requestId` window, the QPS
+    /// window).
+    pub fn advance_clock(&self, d: Duration) {
+        self.shared.clock.advance(d);
+    }
+
+    /// Per-clientId quota of business calls per (mock) second; beyond it, 429 in the current
+    /// error style. `None` removes the limit. Resets the current windows.
+    pub fn set_qps_limit(&self, limit: Option<u32>) {
+        lock(&self.shared.rate).set_limit(limit);
+    }
+
+    /// When on, every JSON object of every response gains `"futureField": "x"`, the second
+    /// image-search result of page 1 has `goodsSource` 9 and redeemed coupons have
+    /// `couponType` 9: server additions clients must tolerate.
+    pub fn set_future_fields(&self, on: bool) {
+        self.shared.future_fields.store(on, Ordering::SeqCst);
+    }
+
+    /// Stops the server, closes its connections, and waits until it has stopped.
+    pub async fn shutdown(self) {
+        let MockGateway { shutdown, task, .. } = self;
+        let _ = shutdown.send(());
+        let _ = task.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_can_move_across_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<MockGateway>();
+        send_sync::<Stats>();
+        send_sync::<Failure>();
+    }
+}
