@@ -84,15 +84,25 @@ impl ClientHooks<Hooks> for raw::Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
+        let started = std::time::Instant::now();
+        let response = self.client().execute(request).await.inspect_err(|error| {
+            tracing::debug!(operation = info.operation_id, %error, "request failed");
+        })?;
         // The body is read here, once, so that the call knows the status and body of a
         // response that fails to decode (and, next, so that retries can look at `code`).
         let status = response.status();
         let version = response.version();
         let headers = response.headers().clone();
         let body = response.bytes().await?;
+        tracing::debug!(
+            operation = info.operation_id,
+            status = status.as_u16(),
+            bytes = body.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "response"
+        );
         if let Some(context) = CallContext::current() {
             context.record_response(status, &headers, &body);
         }

@@ -47,6 +47,11 @@ pub(crate) async fn fetch_token(
         .map_err(|e| Error::transport(operation, e))?;
     let token: crate::types::AccessToken = call::decode(operation, status, &headers, &bytes)?;
     let lifetime = Duration::from_secs(token.expires_in.max(0).unsigned_abs());
+    tracing::debug!(
+        expires_in = token.expires_in,
+        scope = token.scope.as_deref().unwrap_or_default(),
+        "access token issued"
+    );
     CachedToken::new(token.access_token, lifetime, requested_at).ok_or_else(|| {
         Error::decode(
             operation,
