@@ -5,10 +5,12 @@ use crate::Operation;
 use crate::call::CallContext;
 use crate::generated::raw;
 use crate::operation::Auth;
-use crate::token_cache::{Fetch, TokenCache};
+use crate::token_cache::{CachedToken, Fetch, TokenCache};
 use crate::token_endpoint::fetch_token;
+use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::{StatusCode, Version};
 use std::fmt;
 use std::sync::Arc;
 
@@ -49,29 +51,20 @@ impl ClientHooks<Hooks> for raw::Client {
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let shared = &self.inner().0;
-        let auth = match Operation::find(info.operation_id) {
-            Some(op) => op.auth,
-            None => Auth::Bearer,
-        };
-        let authorization = match auth {
+        let authorization = match auth_of(info) {
             Auth::Basic => shared.basic.clone(),
-            Auth::Bearer => {
-                let fetch = || -> Fetch<'_> {
-                    Box::pin(fetch_token(self.client(), self.baseurl(), shared))
-                };
-                match shared.tokens.get(fetch).await {
-                    Ok(token) => token.header.clone(),
-                    Err(error) => {
-                        // Hooks cannot return the SDK's error: the call picks it up here.
-                        if let Some(context) = CallContext::current() {
-                            context.fail(error);
-                        }
-                        return Err(progenitor_client::Error::Custom(
-                            "no access token could be obtained".into(),
-                        ));
+            Auth::Bearer => match token(self).await {
+                Ok(token) => token.header.clone(),
+                Err(error) => {
+                    // Hooks cannot return the SDK's error: the call picks it up here.
+                    if let Some(context) = CallContext::current() {
+                        context.fail(error);
                     }
+                    return Err(progenitor_client::Error::Custom(
+                        "no access token could be obtained".into(),
+                    ));
                 }
-            }
+            },
         };
         let headers = request.headers_mut();
         headers.remove(&API_VERSION);
@@ -86,30 +79,110 @@ impl ClientHooks<Hooks> for raw::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let started = std::time::Instant::now();
-        let response = self.client().execute(request).await.inspect_err(|error| {
+        // A 401 means the gateway refused the token before doing anything: forget that token
+        // and replay once with a new one (the gateway may drop tokens before their expiry).
+        let replay = match auth_of(info) {
+            Auth::Bearer => request.try_clone(),
+            Auth::Basic => None,
+        };
+        let used = request.headers().get(AUTHORIZATION).cloned();
+        let mut response = send_buffered(self, request, info).await?;
+        if let (Some(mut replay), Some(used), true) = (replay, used, response.is_unauthorized()) {
+            let shared = &self.inner().0;
+            shared.tokens.invalidate(&used);
+            match token(self).await {
+                Ok(token) => {
+                    tracing::debug!(
+                        operation = info.operation_id,
+                        "401: replaying with a new token"
+                    );
+                    replay
+                        .headers_mut()
+                        .insert(AUTHORIZATION, token.header.clone());
+                    response = send_buffered(self, replay, info).await?;
+                }
+                Err(error) => {
+                    tracing::debug!(operation = info.operation_id, %error, "401: no new token");
+                }
+            }
+        }
+        if let Some(context) = CallContext::current() {
+            context.record_response(response.status, &response.headers, &response.body);
+        }
+        Ok(response.into_reqwest())
+    }
+}
+
+fn auth_of(info: &OperationInfo) -> Auth {
+    Operation::find(info.operation_id).map_or(Auth::Bearer, |op| op.auth)
+}
+
+/// A token that may be sent now (cached, or fetched by this caller alone).
+async fn token(client: &raw::Client) -> Result<Arc<CachedToken>, crate::Error> {
+    let shared = &client.inner().0;
+    let fetch =
+        || -> Fetch<'_> { Box::pin(fetch_token(client.client(), client.baseurl(), shared)) };
+    shared.tokens.get(fetch).await
+}
+
+/// Sends and reads the whole body: the call needs the status and body of a response that fails
+/// to decode, and a 401 can hide in the body of an HTTP 200.
+async fn send_buffered(
+    client: &raw::Client,
+    request: reqwest::Request,
+    info: &OperationInfo,
+) -> reqwest::Result<Buffered> {
+    let started = std::time::Instant::now();
+    let response = client
+        .client()
+        .execute(request)
+        .await
+        .inspect_err(|error| {
             tracing::debug!(operation = info.operation_id, %error, "request failed");
         })?;
-        // The body is read here, once, so that the call knows the status and body of a
-        // response that fails to decode (and, next, so that retries can look at `code`).
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        tracing::debug!(
-            operation = info.operation_id,
-            status = status.as_u16(),
-            bytes = body.len(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "response"
-        );
-        if let Some(context) = CallContext::current() {
-            context.record_response(status, &headers, &body);
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    tracing::debug!(
+        operation = info.operation_id,
+        status = status.as_u16(),
+        bytes = body.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "response"
+    );
+    Ok(Buffered {
+        status,
+        version,
+        headers,
+        body,
+    })
+}
+
+/// A response read to the end.
+struct Buffered {
+    status: StatusCode,
+    version: Version,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Buffered {
+    /// HTTP 401, or the gateway's code 401 in the body (its framework answers HTTP 200).
+    fn is_unauthorized(&self) -> bool {
+        #[derive(serde::Deserialize)]
+        struct Code {
+            code: i64,
         }
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        Ok(reqwest::Response::from(rebuilt))
+        self.status == StatusCode::UNAUTHORIZED
+            || serde_json::from_slice::<Code>(&self.body).is_ok_and(|c| c.code == 401)
+    }
+
+    fn into_reqwest(self) -> reqwest::Response {
+        let mut response = http::Response::new(self.body);
+        *response.status_mut() = self.status;
+        *response.version_mut() = self.version;
+        *response.headers_mut() = self.headers;
+        reqwest::Response::from(response)
     }
 }

@@ -119,6 +119,15 @@ impl TokenCache {
         }
     }
 
+    /// Forgets the token sent as `header` if it is still the cached one (a 401 proved it
+    /// dead); a newer token fetched meanwhile by another caller is kept.
+    pub(crate) fn invalidate(&self, header: &HeaderValue) {
+        let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
+        if current.as_ref().is_some_and(|t| t.header == *header) {
+            *current = None;
+        }
+    }
+
     /// Takes the cached token out (for revocation).
     pub(crate) fn take(&self) -> Option<Arc<CachedToken>> {
         self.current

@@ -54,15 +54,24 @@ async fn every_kind(style: ErrorStyle) -> Vec<String> {
     assert_eq!(error.operation().unwrap().name, "issue_token");
     record("bad credentials", &error);
 
-    // Unauthorized: the gateway no longer knows the token.
+    // Unauthorized: the gateway refuses the token, and the new one too (one replay only).
     let client = common::client(&gateway);
     detail(&client).await.unwrap();
-    gateway.expire_all_tokens();
+    gateway.fail_next(2, Failure::code(401, "Token missing, invalid or expired"));
     let error = detail(&client).await.unwrap_err();
     assert!(error.is_unauthorized() && error.is_api(), "{error}");
     assert_eq!(error.code(), Some(401));
+    assert_eq!(
+        error.status().map(|s| s.as_u16()),
+        Some(status_for(style, 401))
+    );
     assert_eq!(error.operation().unwrap().name, "goods_detail");
-    record("expired token", &error);
+    assert_eq!(
+        gateway.stats().token_requests,
+        3,
+        "one token, one after the first 401"
+    );
+    record("token refused twice", &error);
 
     // Forbidden: the application lacks the scope; the error names it.
     let gateway = MockGateway::builder()

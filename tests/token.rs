@@ -217,3 +217,51 @@ async fn revoke_token_revokes_at_the_gateway_and_forgets_the_token() {
     assert_eq!(stats.token_requests, 2);
     assert_ne!(bearer_of_call(&gateway, 1), bearer_of_call(&gateway, 0));
 }
+
+#[tokio::test]
+async fn a_token_the_gateway_dropped_is_replaced_and_the_call_replayed_once() {
+    for style in common::BOTH_STYLES {
+        let gateway = common::gateway(style).await;
+        let client = common::client(&gateway);
+        detail(&client).await.unwrap();
+        // The gateway forgets every token long before the client expects it to.
+        gateway.expire_all_tokens();
+        detail(&client).await.unwrap();
+        let stats = gateway.stats();
+        assert_eq!(stats.token_requests, 2, "{style:?}");
+        assert_eq!(
+            stats.endpoint(DETAIL),
+            3,
+            "the refused call was replayed once ({style:?})"
+        );
+        let refused = bearer_of_call(&gateway, 1);
+        assert_eq!(refused, bearer_of_call(&gateway, 0));
+        assert_ne!(bearer_of_call(&gateway, 2), refused);
+        // Later calls use the new token without another 401.
+        detail(&client).await.unwrap();
+        assert_eq!(gateway.stats().token_requests, 2);
+    }
+}
+
+#[tokio::test]
+async fn a_redeem_refused_with_401_is_replayed_and_redeems_once() {
+    let gateway = common::gateway(ErrorStyle::Http200).await;
+    let client = common::client(&gateway);
+    detail(&client).await.unwrap();
+    gateway.expire_all_tokens();
+    let redeemed = client
+        .redeem_coupon(
+            rizzitgo_open_api::types::RedeemRequest::builder()
+                .code(seed::REDEEM_CODE_30_OFF)
+                .email(seed::MEMBER_EMAIL),
+        )
+        .await
+        .unwrap();
+    assert_eq!(redeemed.success, Some(true));
+    let stats = gateway.stats();
+    assert_eq!(stats.endpoint("/open-api/promotion/redeem-code/redeem"), 2);
+    assert_eq!(
+        stats.redemptions_of(seed::REDEEM_CODE_30_OFF, seed::MEMBER_EMAIL),
+        1
+    );
+}
