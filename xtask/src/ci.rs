@@ -1,0 +1,116 @@
+//! `cargo xtask ci`: everything CI runs, in order, stopping at the first failure. `.ci/run`
+//! calls it, and a developer runs the same thing locally.
+
+use crate::Result;
+use crate::paths::Project;
+use crate::process::{cargo, duration_text, run as run_command};
+use crate::{contract, lint, regen};
+use std::process::Command;
+use std::time::Instant;
+
+/// The conformance script of the mock gateway (schemathesis), run when present.
+pub const CONFORMANCE: &str = "scripts/conformance.sh";
+
+type Step<'a> = (&'static str, Box<dyn Fn() -> Result<()> + 'a>);
+
+/// Runs every step; fails at the first failing one.
+pub fn run(project: &Project) -> Result<()> {
+    let steps: Vec<Step> = vec![
+        (
+            "cargo fmt --all --check",
+            Box::new(|| {
+                run_command(
+                    cargo().args(["fmt", "--all", "--check"]),
+                    "cargo fmt --check",
+                )
+            }),
+        ),
+        (
+            "cargo clippy --workspace --all-targets -- -D warnings",
+            Box::new(|| {
+                run_command(
+                    cargo().args([
+                        "clippy",
+                        "--workspace",
+                        "--all-targets",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ]),
+                    "cargo clippy",
+                )
+            }),
+        ),
+        (
+            "cargo xtask regen --check",
+            Box::new(|| regen::check(project)),
+        ),
+        ("cargo xtask lint", Box::new(|| lint::run(project, true))),
+        (
+            "cargo test --workspace",
+            Box::new(|| {
+                run_command(
+                    cargo().args(["test", "--workspace"]),
+                    "cargo test --workspace",
+                )
+            }),
+        ),
+        (CONFORMANCE, Box::new(|| conformance(project))),
+        ("cargo xtask contract", Box::new(|| contract::run(project))),
+    ];
+    let total = steps.len();
+    let start = Instant::now();
+    let mut timings: Vec<String> = Vec::new();
+    for (i, (name, step)) in steps.iter().enumerate() {
+        println!("\n==> ci [{}/{total}] {name}", i + 1);
+        let step_start = Instant::now();
+        let result = step();
+        let took = duration_text(step_start.elapsed());
+        match result {
+            Ok(()) => {
+                println!("==> ci [{}/{total}] {name}: ok ({took})", i + 1);
+                timings.push(format!("{name} {took}"));
+            }
+            Err(e) => {
+                eprintln!("\n==> ci [{}/{total}] {name}: FAILED ({took}): {e}", i + 1);
+                if !timings.is_empty() {
+                    eprintln!("==> ci: passed before it: {}", timings.join(", "));
+                }
+                return Err(format!(
+                    "ci failed at step {}/{total} ({name}) after {}",
+                    i + 1,
+                    duration_text(start.elapsed())
+                ));
+            }
+        }
+    }
+    println!(
+        "\n==> ci: all {total} steps passed in {}: {}",
+        duration_text(start.elapsed()),
+        timings.join(", ")
+    );
+    Ok(())
+}
+
+fn conformance(project: &Project) -> Result<()> {
+    let script = project.path(CONFORMANCE);
+    if !script.exists() {
+        println!("ci: {CONFORMANCE} does not exist yet: skipped");
+        return Ok(());
+    }
+    // The script runs target/debug/rizzitgo-mock-gateway: make sure it is the current one.
+    run_command(
+        cargo().args([
+            "build",
+            "-p",
+            "rizzitgo-mock-gateway",
+            "--bin",
+            "rizzitgo-mock-gateway",
+        ]),
+        "cargo build (mock gateway)",
+    )?;
+    run_command(
+        Command::new("bash").arg(&script).current_dir(&project.root),
+        CONFORMANCE,
+    )
+}

@@ -1,0 +1,109 @@
+//! `cargo xtask <command>`: see `usage()` and `xtask/README.md`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use xtask::paths::Project;
+use xtask::{bump, ci, contract, drift, lint, regen};
+
+fn usage() -> &'static str {
+    "usage: cargo xtask [--root DIR] <command>
+
+commands:
+  bump-docs <version> [--no-redocly]
+                    a new guide version: set info.version, check x-since, bump the crate
+                    version (semver from the spec diff), write the CHANGELOG entry, regenerate
+                    the artefacts, lint; running it again changes nothing
+  regen [--check]   write the artefacts derived from the spec (api/); --check fails if stale
+  lint [--no-redocly]
+                    Redocly CLI (pinned, installed into .tools/node) and the SDK's own rules
+  drift <api-docs.json>
+                    compare a springdoc/Knife4j export of the live /open-api/** group with
+                    the spec; exits 1 when they differ
+  contract          the SDK's contract tests (tests/contract.rs) through Prism in front of
+                    the mock gateway
+  ci                everything CI runs, in order (what .ci/run calls)
+
+--root DIR runs on a copy of the project (default: this workspace)."
+}
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut root = xtask::paths::workspace();
+    if let Some(i) = args.iter().position(|a| a == "--root") {
+        if i + 1 >= args.len() {
+            eprintln!("error: --root needs a directory\n\n{}", usage());
+            return ExitCode::from(2);
+        }
+        root = PathBuf::from(args.remove(i + 1));
+        args.remove(i);
+    }
+    let project = Project::new(root);
+    let flag = |args: &mut Vec<String>, name: &str| -> bool {
+        match args.iter().position(|a| a == name) {
+            Some(i) => {
+                args.remove(i);
+                true
+            }
+            None => false,
+        }
+    };
+    let Some(command) = (!args.is_empty()).then(|| args.remove(0)) else {
+        eprintln!("{}", usage());
+        return ExitCode::from(2);
+    };
+    let result = match command.as_str() {
+        "bump-docs" => {
+            let redocly = !flag(&mut args, "--no-redocly");
+            match args.as_slice() {
+                [version] => bump::bump_docs(&project, version, redocly),
+                _ => Err(format!(
+                    "bump-docs takes one version, e.g. `cargo xtask bump-docs 1.5`\n\n{}",
+                    usage()
+                )),
+            }
+        }
+        "regen" => {
+            let check = flag(&mut args, "--check");
+            if !args.is_empty() {
+                Err(format!("regen: unexpected arguments {args:?}"))
+            } else if check {
+                regen::check(&project)
+            } else {
+                regen::write(&project).map(|_| ())
+            }
+        }
+        "lint" => {
+            let redocly = !flag(&mut args, "--no-redocly");
+            if args.is_empty() {
+                lint::run(&project, redocly)
+            } else {
+                Err(format!("lint: unexpected arguments {args:?}"))
+            }
+        }
+        "drift" => match args.as_slice() {
+            [export] => drift::run(&project, &PathBuf::from(export)),
+            _ => Err(format!(
+                "drift takes the path of an api-docs.json export\n\n{}",
+                usage()
+            )),
+        },
+        "contract" if args.is_empty() => contract::run(&project),
+        "ci" if args.is_empty() => ci::run(&project),
+        "-h" | "--help" | "help" => {
+            println!("{}", usage());
+            Ok(())
+        }
+        other => Err(format!(
+            "unknown command or arguments: {other} {}\n\n{}",
+            args.join(" "),
+            usage()
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
