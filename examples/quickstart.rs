@@ -35,7 +35,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         show(&detail.sales_count),
     );
 
-    let qc = client.goods_qc_detail(goods()).await?;
+    // `None` when the goods has no QC record yet.
+    let qc = client.goods_qc_detail(goods()).await?.unwrap_or_default();
     println!(
         "QC detail        {} x {} x {} cm, {} g, done {}",
         show(&qc.length),

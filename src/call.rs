@@ -49,8 +49,42 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Runs `request` as a call of `operation` and unwraps the envelope.
+/// Runs `request` as a call of `operation` and unwraps the envelope: a success without
+/// `data` is a decode error.
 pub(crate) async fn run<T, F>(operation: &'static Operation, request: F) -> Result<T, Error>
+where
+    T: DeserializeOwned,
+    F: Future<Output = Result<ResponseValue<Envelope<T>>, RawError>>,
+{
+    run_with(operation, request, Data::Required)
+        .await?
+        .ok_or_else(|| missing_data(operation, None, &[]))
+}
+
+/// Like [`run`], for operations whose success may carry `data: null` (`x-nullable-data`).
+pub(crate) async fn run_nullable<T, F>(
+    operation: &'static Operation,
+    request: F,
+) -> Result<Option<T>, Error>
+where
+    T: DeserializeOwned,
+    F: Future<Output = Result<ResponseValue<Envelope<T>>, RawError>>,
+{
+    run_with(operation, request, Data::Nullable).await
+}
+
+/// Whether a success must carry `data`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Data {
+    Required,
+    Nullable,
+}
+
+async fn run_with<T, F>(
+    operation: &'static Operation,
+    request: F,
+    data: Data,
+) -> Result<Option<T>, Error>
 where
     T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<Envelope<T>>, RawError>>,
@@ -67,16 +101,16 @@ where
         // One classifier for every response, whatever progenitor made of it.
         return match outcome {
             Ok(value) if status.is_success() => {
-                unwrap(operation, status, &headers, &body, value.into_inner())
+                unwrap(operation, status, &headers, &body, value.into_inner(), data)
             }
-            _ => decode(operation, status, &headers, &body),
+            _ => decode(operation, status, &headers, &body, data),
         };
     }
     match outcome {
         Ok(value) => {
             let status = value.status();
             let headers = value.headers().clone();
-            unwrap(operation, status, &headers, &[], value.into_inner())
+            unwrap(operation, status, &headers, &[], value.into_inner(), data)
         }
         Err(RawError::InvalidRequest(message)) => {
             Err(Error::invalid_request(Some(operation), message))
@@ -97,9 +131,10 @@ pub(crate) fn decode<T: DeserializeOwned>(
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<T, Error> {
+    data: Data,
+) -> Result<Option<T>, Error> {
     match serde_json::from_slice::<Envelope<T>>(body) {
-        Ok(envelope) => unwrap(operation, status, headers, body, envelope),
+        Ok(envelope) => unwrap(operation, status, headers, body, envelope, data),
         // A proxy's error page: the status is the failure, the body only a detail.
         Err(_) if !status.is_success() => {
             Err(Error::api(operation, status, None, "", retry_after(headers)).with_snippet(body))
@@ -120,26 +155,27 @@ fn unwrap<T>(
     headers: &HeaderMap,
     body: &[u8],
     envelope: Envelope<T>,
-) -> Result<T, Error> {
+    data: Data,
+) -> Result<Option<T>, Error> {
     if envelope.code != 0 || !status.is_success() {
         let code = (envelope.code != 0).then_some(envelope.code);
-        return Err(Error::api(
-            operation,
-            status,
-            code,
-            envelope.msg,
-            retry_after(headers),
-        ));
+        let after = retry_after(headers);
+        return Err(Error::api(operation, status, code, envelope.msg, after));
     }
-    envelope.data.ok_or_else(|| {
-        Error::decode(
-            operation,
-            Some(status),
-            body,
-            None,
-            "a success envelope without `data`",
-        )
-    })
+    match envelope.data {
+        None if data == Data::Required => Err(missing_data(operation, Some(status), body)),
+        data => Ok(data),
+    }
+}
+
+fn missing_data(operation: &'static Operation, status: Option<StatusCode>, body: &[u8]) -> Error {
+    Error::decode(
+        operation,
+        status,
+        body,
+        None,
+        "a success envelope without `data`",
+    )
 }
 
 /// Retry-After as seconds or an HTTP-date.

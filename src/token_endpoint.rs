@@ -45,7 +45,9 @@ pub(crate) async fn fetch_token(
         .bytes()
         .await
         .map_err(|e| Error::transport(operation, e))?;
-    let token: crate::types::AccessToken = call::decode(operation, status, &headers, &bytes)?;
+    let token: crate::types::AccessToken =
+        call::decode(operation, status, &headers, &bytes, call::Data::Required)?
+            .ok_or_else(|| Error::decode(operation, Some(status), &bytes, None, "no token"))?;
     let lifetime = Duration::from_secs(token.expires_in.max(0).unsigned_abs());
     tracing::debug!(
         expires_in = token.expires_in,

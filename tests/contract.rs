@@ -91,7 +91,11 @@ async fn unknown_goods_is_a_business_error() {
 #[ignore = "run by cargo xtask contract (through Prism)"]
 async fn qc_endpoints_answer_the_spec_examples() {
     let client = client();
-    let qc = client.goods_qc_detail(goods(seed::GOODS_ID)).await.unwrap();
+    let qc = client
+        .goods_qc_detail(goods(seed::GOODS_ID))
+        .await
+        .unwrap()
+        .expect("a QC record");
     assert_eq!(qc.goods_id.as_deref(), Some("123456"));
     assert_eq!(qc.completion_time.as_deref(), Some("2026-06-02 18:30:00"));
     assert_eq!(qc.volume.as_deref(), Some("6000"));

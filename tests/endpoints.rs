@@ -21,7 +21,11 @@ async fn all_seven_business_endpoints_answer_typed_data_with_one_token() {
         assert_eq!(detail.orginal_price.as_deref(), Some("129.00"));
         assert_eq!(detail.goods_image_url_list.len(), 2);
 
-        let qc = client.goods_qc_detail(goods()).await.unwrap();
+        let qc = client
+            .goods_qc_detail(goods())
+            .await
+            .unwrap()
+            .expect("a QC record");
         assert_eq!(qc.completion_time.as_deref(), Some("2026-06-02 18:30:00"));
         assert_eq!(qc.weight.as_deref(), Some("500"));
 
@@ -133,4 +137,17 @@ async fn unknown_fields_and_unknown_enum_values_decode() {
         found.goods_list.iter().any(|g| g.goods_source == Some(9)),
         "the mock sends one goods with the unknown source 9, and it decodes"
     );
+}
+
+#[tokio::test]
+async fn a_goods_without_qc_record_has_no_qc_detail() {
+    let gateway = common::gateway(rizzitgo_mock_gateway::ErrorStyle::Http200).await;
+    let client = common::client(&gateway);
+    let goods = || {
+        GoodsRequest::builder()
+            .goods_id(seed::GOODS_WITHOUT_QC_ID)
+            .source(1)
+    };
+    assert_eq!(client.goods_qc_detail(goods()).await.unwrap(), None);
+    assert!(client.goods_qc_images(goods()).await.unwrap().is_empty());
 }

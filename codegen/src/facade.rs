@@ -113,15 +113,23 @@ fn method(index: usize, op: &OperationModel) -> TokenStream {
     let body: syn::Path = syn::parse_str(&format!("crate::types::{}", op.body_schema))
         .expect("schema names are Rust identifiers");
     let data: syn::Type = syn::parse_str(&op.data_type).expect("data types are Rust types");
+    let (output, run) = if op.nullable_data {
+        (
+            quote!(::std::option::Option<#data>),
+            quote!(crate::call::run_nullable),
+        )
+    } else {
+        (quote!(#data), quote!(crate::call::run))
+    };
     let doc = doc(op);
     quote! {
         #[doc = #doc]
-        pub async fn #name<B>(&self, body: B) -> ::std::result::Result<#data, crate::Error>
+        pub async fn #name<B>(&self, body: B) -> ::std::result::Result<#output, crate::Error>
         where
             B: ::std::convert::TryInto<#body>,
             <B as ::std::convert::TryInto<#body>>::Error: ::std::fmt::Display,
         {
-            crate::call::run(&OPERATIONS[#index], self.raw().#name().body(body).send()).await
+            #run(&OPERATIONS[#index], self.raw().#name().body(body).send()).await
         }
     }
 }

@@ -56,6 +56,7 @@ pub fn raw_client(
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote::quote!(crate::hooks::Hooks))
         .with_derive("schemars::JsonSchema")
+        .with_derive("PartialEq")
         // Secrets get a type whose Debug never shows them.
         .with_replacement("AccessTokenValue", "crate::SecretToken", std::iter::empty());
     for (envelope, data) in envelopes(spec, ops)? {

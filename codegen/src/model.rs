@@ -51,6 +51,8 @@ pub struct OperationModel {
     pub envelope_schema: String,
     /// The Rust type of the envelope's `data`, as source text.
     pub data_type: String,
+    /// `x-nullable-data: true`: a success may carry `data: null` (the method returns `Option`).
+    pub nullable_data: bool,
 }
 
 /// Reads every operation of the spec, in path order.
@@ -119,6 +121,7 @@ fn operation(
         body_schema,
         envelope_schema,
         data_type,
+        nullable_data: op.extensions.get("x-nullable-data") == Some(&serde_json::Value::Bool(true)),
     })
 }
 
