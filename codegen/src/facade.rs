@@ -111,7 +111,7 @@ fn table_entry(op: &OperationModel) -> TokenStream {
 fn method(index: usize, op: &OperationModel) -> TokenStream {
     let name = format_ident!("{}", op.method_name);
     let body: syn::Path = syn::parse_str(&format!("crate::types::{}", op.body_schema))
-        .expect("schema names are Rust identifiers");
+        .expect("schema names are checked to be Rust identifiers in model.rs");
     let data: syn::Type = syn::parse_str(&op.data_type).expect("data types are Rust types");
     let (output, run) = if op.nullable_data {
         (

@@ -101,6 +101,8 @@ fn operation(
     })?;
     let envelope_schema = success_schema(op)
         .ok_or_else(|| format!("{at}: the 200 response must be application/json with a $ref"))?;
+    type_name(&body_schema).map_err(|e| format!("{at}: {e}"))?;
+    type_name(&envelope_schema).map_err(|e| format!("{at}: {e}"))?;
     let data_type = envelope_data_type(spec, &envelope_schema)?;
     Ok(OperationModel {
         method_name: snake_case(&operation_id),
@@ -154,12 +156,12 @@ pub fn envelope_data_type(spec: &OpenAPI, envelope: &str) -> Result<String, Stri
 
 fn rust_type(schema: &ReferenceOr<Box<Schema>>) -> Result<String, String> {
     let schema = match schema {
-        ReferenceOr::Reference { reference } => return Ok(types_path(reference)),
+        ReferenceOr::Reference { reference } => return types_path(reference),
         ReferenceOr::Item(s) => s,
     };
     Ok(match &schema.schema_kind {
         SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
-            ReferenceOr::Reference { reference } => types_path(reference),
+            ReferenceOr::Reference { reference } => types_path(reference)?,
             ReferenceOr::Item(_) => return Err("allOf must wrap a single $ref".into()),
         },
         SchemaKind::Type(Type::Boolean(_)) => "bool".into(),
@@ -186,8 +188,31 @@ fn boxed(r: ReferenceOr<Schema>) -> ReferenceOr<Box<Schema>> {
     }
 }
 
-fn types_path(reference: &str) -> String {
-    format!("crate::types::{}", schema_name(reference))
+fn types_path(reference: &str) -> Result<String, String> {
+    Ok(format!(
+        "crate::types::{}",
+        type_name(schema_name(reference))?
+    ))
+}
+
+/// A schema name the SDK refers to by name must already be the Rust type name typify gives it
+/// (PascalCase, ASCII): the generated methods name these types.
+fn type_name(name: &str) -> Result<&str, String> {
+    let mut chars = name.chars();
+    // No two capitals in a row: typify would turn `QCPage` into `QcPage`.
+    let pascal = chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+        && !name
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase());
+    if pascal {
+        Ok(name)
+    } else {
+        Err(format!(
+            "schema name {name:?} must be PascalCase ASCII (it names a Rust type)"
+        ))
+    }
 }
 
 /// The component name a `$ref` points at.

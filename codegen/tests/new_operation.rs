@@ -109,3 +109,12 @@ fn an_operation_without_operation_id_is_refused_with_its_path() {
         "{error}"
     );
 }
+
+#[test]
+fn a_schema_name_that_is_not_a_rust_type_name_is_refused() {
+    let spec =
+        spec_with_new_operation().replace("CommonResultGoodsStock", "CommonResultGOODSStock");
+    let error = generate(&parse_spec(&spec).unwrap()).unwrap_err();
+    assert!(error.contains("CommonResultGOODSStock"), "{error}");
+    assert!(error.contains("PascalCase"), "{error}");
+}
