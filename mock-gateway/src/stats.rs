@@ -21,7 +21,8 @@ pub struct Stats {
     pub requests_per_endpoint: BTreeMap<String, u64>,
     /// Successful redemptions per `(code, email)`.
     pub redemptions: BTreeMap<(String, String), u64>,
-    /// Every request seen, in arrival order.
+    /// The requests seen, in arrival order: all of them, or at least the last 10,000 in a
+    /// long-running gateway (the counters above stay exact).
     pub requests: Vec<RecordedRequest>,
     /// The most requests in flight at once.
     pub max_concurrent: u64,
@@ -93,6 +94,9 @@ impl RecordedRequest {
     }
 }
 
+/// How many recorded requests a long-running gateway keeps at least.
+const KEPT_REQUESTS: usize = 10_000;
+
 /// Collects statistics across connections.
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
@@ -114,6 +118,10 @@ impl Recorder {
         *s.requests_per_endpoint
             .entry(request.path.clone())
             .or_insert(0) += 1;
+        // A long-running binary keeps the recent history only (amortised O(1)).
+        if s.requests.len() >= 2 * KEPT_REQUESTS {
+            s.requests.drain(..KEPT_REQUESTS);
+        }
         s.requests.push(request);
         InFlight(&self.in_flight)
     }
