@@ -42,6 +42,17 @@ pub fn run(project: &Project) -> Result<()> {
             }),
         ),
         (
+            "cargo doc --workspace --no-deps (warnings denied)",
+            Box::new(|| {
+                run_command(
+                    cargo()
+                        .args(["doc", "--workspace", "--no-deps"])
+                        .env("RUSTDOCFLAGS", "-D warnings"),
+                    "cargo doc",
+                )
+            }),
+        ),
+        (
             "cargo xtask regen --check",
             Box::new(|| regen::check(project)),
         ),

@@ -29,7 +29,7 @@ fn join(lines: &[String], original: &str) -> String {
 }
 
 /// Sets the spec's `info.version` to `version` (quoted: `1.5` unquoted would be a YAML number),
-/// and turns "Guide v<old>" in the info block into "Guide v<version>".
+/// and turns "Guide v`<old>`" in the info block into "Guide v`<version>`".
 pub fn set_info_version(spec: &str, version: &str, old_guide: &str) -> Result<String> {
     let lines: Vec<&str> = spec.lines().collect();
     let (start, end) = yaml_block(&lines, "info").ok_or("the spec has no top-level `info:`")?;
@@ -84,7 +84,7 @@ pub fn package_version(manifest: &str) -> Result<String> {
         .ok_or_else(|| "Cargo.toml [package] has no literal version".to_owned())
 }
 
-/// Sets the `[package] version` and turns "guide v<old>" into "guide v<new>" in its
+/// Sets the `[package] version` and turns "guide v`<old>`" into "guide v`<new>`" in its
 /// description.
 pub fn set_package_version(
     manifest: &str,
