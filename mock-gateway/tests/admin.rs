@@ -7,10 +7,6 @@ use hyper::Method;
 use rizzitgo_mock_gateway::{ErrorStyle, MockGateway, seed};
 use serde_json::{Value, json};
 
-fn goods() -> Value {
-    json!({"goodsId": "123456", "source": 1})
-}
-
 async fn admin(c: &Client, path: &str, body: Value) -> Resp {
     c.send(
         Method::POST,

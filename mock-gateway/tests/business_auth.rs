@@ -9,21 +9,6 @@ use hyper::Method;
 use rizzitgo_mock_gateway::{ErrorStyle, MockGateway, seed};
 use serde_json::json;
 
-fn goods() -> serde_json::Value {
-    json!({"goodsId": "123456", "source": 1})
-}
-
-async fn styled(style: ErrorStyle) -> (MockGateway, Client, String) {
-    let gw = MockGateway::builder()
-        .error_style(style)
-        .start()
-        .await
-        .unwrap();
-    let c = Client::of(&gw);
-    let t = c.token(&gw.credentials()).await;
-    (gw, c, t)
-}
-
 /// (style, HTTP status expected for a global code)
 fn statuses(style: ErrorStyle, code: u16) -> u16 {
     match style {

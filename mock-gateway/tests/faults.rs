@@ -9,21 +9,6 @@ use common::*;
 use rizzitgo_mock_gateway::{DropPoint, ErrorStyle, Failure, MockGateway, seed};
 use serde_json::{Value, json};
 
-fn goods() -> Value {
-    json!({"goodsId": "123456", "source": 1})
-}
-
-async fn styled(style: ErrorStyle) -> (MockGateway, Client, String) {
-    let gw = MockGateway::builder()
-        .error_style(style)
-        .start()
-        .await
-        .unwrap();
-    let c = Client::of(&gw);
-    let t = c.token(&gw.credentials()).await;
-    (gw, c, t)
-}
-
 #[tokio::test]
 async fn fail_next_http_is_a_real_status_in_both_styles() {
     for style in [ErrorStyle::Http200, ErrorStyle::HttpStatus] {

@@ -180,10 +180,24 @@ impl Client {
 
 /// A started default gateway, a client, and a token with all scopes.
 pub async fn setup() -> (MockGateway, Client, String) {
-    let gw = MockGateway::start().await.expect("start");
+    styled(rizzitgo_mock_gateway::ErrorStyle::default()).await
+}
+
+/// Like [`setup`], with the gateway answering errors in `style`.
+pub async fn styled(style: rizzitgo_mock_gateway::ErrorStyle) -> (MockGateway, Client, String) {
+    let gw = MockGateway::builder()
+        .error_style(style)
+        .start()
+        .await
+        .expect("start");
     let client = Client::of(&gw);
     let token = client.token(&gw.credentials()).await;
     (gw, client, token)
+}
+
+/// The guide's goods request body (7.1).
+pub fn goods() -> serde_json::Value {
+    serde_json::json!({"goodsId": "123456", "source": 1})
 }
 
 pub const DETAIL: &str = "/open-api/goods/detail";
