@@ -3,6 +3,7 @@
 use crate::clock::{Clock, SystemClock};
 use crate::generated::raw;
 use crate::hooks::{Hooks, Shared};
+use crate::retry::{Retrier, RetryPolicy};
 use crate::token_cache::TokenCache;
 use crate::{Client, Environment, Error};
 use base64::Engine;
@@ -25,6 +26,8 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     clock: Arc<dyn Clock>,
     http_client: Option<reqwest::Client>,
+    retry_policy: RetryPolicy,
+    max_requests_per_second: Option<u32>,
 }
 
 impl Default for ClientBuilder {
@@ -39,6 +42,8 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(5),
             clock: Arc::new(SystemClock),
             http_client: None,
+            retry_policy: RetryPolicy::standard(),
+            max_requests_per_second: None,
         }
     }
 }
@@ -56,6 +61,8 @@ impl fmt::Debug for ClientBuilder {
             .field("scopes", &self.scopes)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("retry_policy", &self.retry_policy)
+            .field("max_requests_per_second", &self.max_requests_per_second)
             .finish_non_exhaustive()
     }
 }
@@ -143,7 +150,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The total time a request may take, sending to last byte (default 30 s).
+    /// The total time one attempt may take, sending to last byte (default 30 s); a read-only
+    /// call that times out is retried (see [`RetryPolicy`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -155,15 +163,35 @@ impl ClientBuilder {
         self
     }
 
-    /// The clock the token cache uses (default the system's monotonic clock); a
-    /// [`ManualClock`](crate::clock::ManualClock) tests token expiry without waiting.
+    /// How transient failures are retried (default [`RetryPolicy::standard`]: 3 attempts,
+    /// backoff with full jitter, `Retry-After` honoured up to 120 s, a retry budget);
+    /// [`RetryPolicy::none`] sends every call once.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// A client-side limit on business requests per second (every attempt counts), evenly
+    /// spaced, shared by the client's clones: stay under the QPS agreed for the clientId
+    /// instead of collecting 429s. Off by default. Calls wait for their turn; the wait counts
+    /// against nothing but the caller's patience (the request timeout starts at sending).
+    pub fn max_requests_per_second(mut self, limit: u32) -> Self {
+        self.max_requests_per_second = Some(limit);
+        self
+    }
+
+    /// The clock the token cache and the retry loop use (default the system's monotonic
+    /// clock); a [`ManualClock`](crate::clock::ManualClock) tests token expiry and retry
+    /// waits without waiting.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self
     }
 
     /// A `reqwest::Client` of your own (proxies, custom roots); the timeouts set here are
-    /// then ignored in favour of the client's own.
+    /// then ignored in favour of the client's own, and so is the SDK's redirect policy: build
+    /// it with `.redirect(reqwest::redirect::Policy::none())`, or a redirect would carry
+    /// `tenant-id` (and, on the same host, the token) wherever it points.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -206,6 +234,14 @@ impl ClientBuilder {
             Some(scopes) if !scopes.is_empty() => Some(scopes.join(" ")),
             _ => None,
         };
+        self.retry_policy.validate()?;
+        let requests_per_second = match self.max_requests_per_second {
+            None => None,
+            Some(n) => Some(
+                std::num::NonZeroU32::new(n)
+                    .ok_or_else(|| Error::config("max_requests_per_second must be at least 1"))?,
+            ),
+        };
         let http = match self.http_client {
             Some(client) => client,
             None => http_client(self.timeout, self.connect_timeout)?,
@@ -216,7 +252,8 @@ impl ClientBuilder {
             scopes,
             basic,
             tenant,
-            tokens: TokenCache::new(self.clock),
+            tokens: TokenCache::new(Arc::clone(&self.clock)),
+            retrier: Retrier::new(self.retry_policy, self.clock, requests_per_second),
         }));
         Ok(Client::from_raw(raw::Client::new_with_client(
             &base_url, http, hooks,
@@ -245,6 +282,9 @@ fn http_client(timeout: Duration, connect_timeout: Duration) -> Result<reqwest::
     reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(connect_timeout)
+        // A redirect would re-send tenant-id (and, on the same host, the token) wherever it
+        // points: a 3xx is returned as an error naming its Location instead.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| Error::config(format!("the HTTP client could not be built: {e}")))
 }

@@ -13,7 +13,8 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
+use tracing::Instrument;
 
 type RawError = progenitor_client::Error<Envelope<serde_json::Value>>;
 
@@ -24,14 +25,33 @@ tokio::task_local! {
 /// What the hooks learn during one call.
 #[derive(Debug)]
 pub(crate) struct CallContext {
+    operation: &'static Operation,
     failure: Mutex<Option<Error>>,
     last_response: Mutex<Option<(StatusCode, HeaderMap, Bytes)>>,
+    request_id: Mutex<Option<String>>,
+    /// Requests sent; whether one was re-sent after an attempt the gateway may have processed.
+    attempts: Mutex<(u32, bool)>,
 }
 
 impl CallContext {
+    fn new(operation: &'static Operation) -> Self {
+        Self {
+            operation,
+            failure: Mutex::new(None),
+            last_response: Mutex::new(None),
+            request_id: Mutex::new(None),
+            attempts: Mutex::new((0, false)),
+        }
+    }
+
     /// The context of the call running on this task, if any.
     pub(crate) fn current() -> Option<Arc<CallContext>> {
         CURRENT.try_with(Arc::clone).ok()
+    }
+
+    /// The operation being called.
+    pub(crate) fn operation(&self) -> &'static Operation {
+        self.operation
     }
 
     /// Records an error the hooks could not return themselves.
@@ -42,6 +62,21 @@ impl CallContext {
     /// Records the last response received (status, headers, body).
     pub(crate) fn record_response(&self, status: StatusCode, headers: &HeaderMap, body: &Bytes) {
         *lock(&self.last_response) = Some((status, headers.clone(), body.clone()));
+    }
+
+    /// Records the idempotency key every attempt carries.
+    pub(crate) fn set_request_id(&self, key: Option<String>) {
+        *lock(&self.request_id) = key;
+    }
+
+    /// The idempotency key every attempt carries, if the operation has one.
+    pub(crate) fn request_id(&self) -> Option<String> {
+        lock(&self.request_id).clone()
+    }
+
+    /// Records how many requests the call sent.
+    pub(crate) fn record_attempts(&self, attempts: u32, resent_after_doubt: bool) {
+        *lock(&self.attempts) = (attempts, resent_after_doubt);
     }
 }
 
@@ -89,11 +124,63 @@ where
     T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<Envelope<T>>, RawError>>,
 {
-    let context = Arc::new(CallContext {
-        failure: Mutex::new(None),
-        last_response: Mutex::new(None),
-    });
-    let outcome = CURRENT.scope(Arc::clone(&context), request).await;
+    let span = tracing::info_span!(
+        "rizzitgo.call",
+        operation = operation.name,
+        method = operation.method,
+        path = operation.path,
+        status = tracing::field::Empty,
+        code = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+        elapsed_ms = tracing::field::Empty,
+    );
+    let started = Instant::now();
+    let context = Arc::new(CallContext::new(operation));
+    let outcome = CURRENT
+        .scope(Arc::clone(&context), request)
+        .instrument(span.clone())
+        .await;
+    let status = lock(&context.last_response)
+        .as_ref()
+        .map(|(status, ..)| *status);
+    let result = conclude(operation, &context, outcome, data);
+    let (attempts, resent_after_doubt) = *lock(&context.attempts);
+    let request_id = context.request_id();
+    span.record("attempts", attempts);
+    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+    if let Some(key) = &request_id {
+        span.record("request_id", key.as_str());
+    }
+    match result {
+        Ok(data) => {
+            if let Some(status) = status {
+                span.record("status", status.as_u16());
+            }
+            span.record("code", 0);
+            Ok(data)
+        }
+        Err(error) => {
+            if let Some(status) = error.status() {
+                span.record("status", status.as_u16());
+            }
+            if let Some(code) = error.code() {
+                span.record("code", code);
+            }
+            let _entered = span.enter();
+            tracing::debug!(error = %error, "call failed");
+            Err(error.with_call(attempts, request_id, resent_after_doubt))
+        }
+    }
+}
+
+/// The call's result from what the hooks recorded and what progenitor made of the response.
+fn conclude<T: DeserializeOwned>(
+    operation: &'static Operation,
+    context: &CallContext,
+    outcome: Result<ResponseValue<Envelope<T>>, RawError>,
+    data: Data,
+) -> Result<Option<T>, Error> {
     if let Some(error) = lock(&context.failure).take() {
         return Err(error);
     }
@@ -133,6 +220,9 @@ pub(crate) fn decode<T: DeserializeOwned>(
     body: &[u8],
     data: Data,
 ) -> Result<Option<T>, Error> {
+    if status.is_redirection() {
+        return Err(Error::redirect(operation, status, headers));
+    }
     match serde_json::from_slice::<Envelope<T>>(body) {
         Ok(envelope) => unwrap(operation, status, headers, body, envelope, data),
         // A proxy's error page: the status is the failure, the body only a detail.

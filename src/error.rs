@@ -3,9 +3,12 @@
 use crate::Operation;
 use reqwest::StatusCode;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
+/// Shared, so that one failure can be handed to every caller that waited on it.
+type SharedError = Arc<dyn std::error::Error + Send + Sync>;
 
 /// How long a body excerpt in an error may be.
 const SNIPPET_CHARS: usize = 200;
@@ -16,10 +19,17 @@ const SNIPPET_CHARS: usize = 200;
 /// sometimes with a real HTTP status: both arrive here the same way, and the predicates
 /// ([`is_unauthorized`](Error::is_unauthorized), [`is_rate_limited`](Error::is_rate_limited), …)
 /// look at both. Codes are open-ended: [`code`](Error::code) keeps whatever the gateway sent.
+///
+/// Every error says how hard the client tried ([`attempts`](Error::attempts)) and, for an
+/// operation with an idempotency key (redeem), which key every attempt carried
+/// ([`request_id`](Error::request_id)). It is `Clone`: the one failure of a token fetch that
+/// many calls waited on reaches each of them.
+#[derive(Clone)]
 pub struct Error {
     inner: Box<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     kind: Kind,
     operation: Option<&'static Operation>,
@@ -28,7 +38,12 @@ struct Inner {
     message: Option<String>,
     retry_after: Option<Duration>,
     body_snippet: Option<String>,
-    source: Option<BoxError>,
+    source: Option<SharedError>,
+    /// Requests sent for the call (0: nothing was sent).
+    attempts: u32,
+    request_id: Option<String>,
+    /// What the caller should do, when the SDK knows more than the gateway said.
+    hint: Option<&'static str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +79,9 @@ impl Error {
                 retry_after: None,
                 body_snippet: None,
                 source: None,
+                attempts: 0,
+                request_id: None,
+                hint: None,
             }),
         }
     }
@@ -115,7 +133,7 @@ impl Error {
             .into(),
         );
         // reqwest's Display can carry the URL; it never carries our headers.
-        e.inner.source = Some(Box::new(source.without_url()));
+        e.inner.source = Some(Arc::new(source.without_url()));
         e
     }
 
@@ -130,8 +148,63 @@ impl Error {
         e.inner.status = status;
         e.inner.message = Some(message.into());
         e.inner.body_snippet = Some(snippet(body));
-        e.inner.source = source;
+        e.inner.source = source.map(SharedError::from);
         e
+    }
+
+    /// A 3xx: redirects are not followed (they would carry `tenant-id` and the token wherever
+    /// `Location` points).
+    pub(crate) fn redirect(
+        operation: &'static Operation,
+        status: StatusCode,
+        headers: &reqwest::header::HeaderMap,
+    ) -> Self {
+        let location = headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("(no Location header)");
+        let mut e = Self::new(Kind::Api, Some(operation));
+        e.inner.status = Some(status);
+        e.inner.message = Some(format!(
+            "the gateway redirected to {location}; the SDK does not follow redirects (they would \
+             re-send tenant-id and the access token): check the base URL"
+        ));
+        e
+    }
+
+    /// Adds what the call knows: requests sent, the idempotency key they carried. A duplicate
+    /// answer to a re-sent request means an earlier attempt of this same call was processed.
+    pub(crate) fn with_call(
+        mut self,
+        attempts: u32,
+        request_id: Option<String>,
+        resent_after_doubt: bool,
+    ) -> Self {
+        // An error of the token request keeps its own count.
+        if self.inner.attempts == 0 {
+            self.inner.attempts = attempts;
+        }
+        if request_id.is_some()
+            && self
+                .inner
+                .operation
+                .is_some_and(|op| op.auth == crate::Auth::Bearer)
+        {
+            self.inner.request_id = request_id;
+        }
+        if resent_after_doubt && self.is_duplicate_request() {
+            self.inner.hint = Some(
+                "an earlier attempt of this call reached the gateway and was most likely \
+                 processed (the coupon was probably issued): do not redeem again; reconcile by \
+                 this requestId with the member's coupons or with platform operations",
+            );
+        }
+        self
+    }
+
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        self.inner.attempts = attempts;
+        self
     }
 
     pub(crate) fn with_snippet(mut self, body: &[u8]) -> Self {
@@ -254,6 +327,20 @@ impl Error {
         self.inner.retry_after
     }
 
+    /// How many requests the client sent for this call, retries and the replay after a
+    /// refused token included; 0 when nothing was sent (an invalid request, a configuration
+    /// error). For a failed token request, its own attempts.
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    /// The idempotency key (redeem's `requestId`) every attempt of the call carried: the
+    /// caller's own, or the one the SDK generated. Retrying with the same value is safe for
+    /// 10 minutes.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+
     /// The start of the response body, for decode errors (at most 200 characters).
     pub fn body_snippet(&self) -> Option<&str> {
         self.inner.body_snippet.as_deref()
@@ -319,6 +406,15 @@ impl fmt::Display for Error {
         if let Some(body) = &i.body_snippet {
             write!(f, "; body starts with {body:?}")?;
         }
+        if i.attempts > 1 {
+            write!(f, "; after {} attempts", i.attempts)?;
+        }
+        if let Some(key) = &i.request_id {
+            write!(f, "; requestId {key}")?;
+        }
+        if let Some(hint) = i.hint {
+            write!(f, "; {hint}")?;
+        }
         Ok(())
     }
 }
@@ -345,6 +441,12 @@ impl fmt::Debug for Error {
         }
         if let Some(body) = &i.body_snippet {
             d.field("body_snippet", body);
+        }
+        if i.attempts > 0 {
+            d.field("attempts", &i.attempts);
+        }
+        if let Some(key) = &i.request_id {
+            d.field("request_id", key);
         }
         if let Some(source) = &i.source {
             d.field("source", source);

@@ -1,18 +1,21 @@
 //! The one `ClientHooks` impl: every cross-cutting concern of a request lives here
-//! (tenant-id and credentials injection, the token cache, the send itself).
+//! (tenant-id and credentials injection, the token cache, idempotency keys, the send and its
+//! retries).
 
-use crate::Operation;
 use crate::call::CallContext;
 use crate::generated::raw;
-use crate::operation::Auth;
+use crate::operation::{Auth, Retry};
+use crate::retry::{Resend, Retrier, Sent};
 use crate::token_cache::{CachedToken, Fetch, TokenCache};
 use crate::token_endpoint::fetch_token;
-use bytes::Bytes;
+use crate::transport::{self, Buffered};
+use crate::{Error, Operation, idempotency};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{StatusCode, Version};
 use std::fmt;
 use std::sync::Arc;
+use tracing::Instrument;
 
 pub(crate) static TENANT_ID: HeaderName = HeaderName::from_static("tenant-id");
 /// progenitor adds it to every request; the guide defines no such header.
@@ -31,6 +34,7 @@ pub(crate) struct Shared {
     pub(crate) basic: HeaderValue,
     pub(crate) tenant: HeaderValue,
     pub(crate) tokens: TokenCache,
+    pub(crate) retrier: Retrier,
 }
 
 impl fmt::Debug for Hooks {
@@ -40,26 +44,38 @@ impl fmt::Debug for Hooks {
             .field("client_secret", &"[REDACTED]")
             .field("tenant_id", &self.0.tenant_id)
             .field("scopes", &self.0.scopes)
+            .field("retrier", &self.0.retrier)
             .finish_non_exhaustive()
     }
+}
+
+/// Every generated request runs inside a call (`crate::call`); hooks reached any other way
+/// refuse to send rather than send without the call's bookkeeping.
+fn no_call<E>() -> progenitor_client::Error<E> {
+    progenitor_client::Error::Custom(
+        "the request was not made through rizzitgo_open_api::Client".into(),
+    )
 }
 
 impl ClientHooks<Hooks> for raw::Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        info: &OperationInfo,
+        _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let shared = &self.inner().0;
-        let authorization = match auth_of(info) {
+        let context = CallContext::current().ok_or_else(no_call)?;
+        let operation = context.operation();
+        if let Retry::IdempotencyKey(field) = operation.retry {
+            context.set_request_id(idempotency::ensure_key(request, field));
+        }
+        let authorization = match operation.auth {
             Auth::Basic => shared.basic.clone(),
             Auth::Bearer => match token(self).await {
                 Ok(token) => token.header.clone(),
                 Err(error) => {
                     // Hooks cannot return the SDK's error: the call picks it up here.
-                    if let Some(context) = CallContext::current() {
-                        context.fail(error);
-                    }
+                    context.fail(error);
                     return Err(progenitor_client::Error::Custom(
                         "no access token could be obtained".into(),
                     ));
@@ -77,112 +93,103 @@ impl ClientHooks<Hooks> for raw::Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        info: &OperationInfo,
+        _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        // A 401 means the gateway refused the token before doing anything: forget that token
-        // and replay once with a new one (the gateway may drop tokens before their expiry).
-        let replay = match auth_of(info) {
-            Auth::Bearer => request.try_clone(),
-            Auth::Basic => None,
+        let shared = &self.inner().0;
+        let Some(context) = CallContext::current() else {
+            return self.client().execute(request).await;
         };
-        let used = request.headers().get(AUTHORIZATION).cloned();
-        let mut response = send_buffered(self, request, info).await?;
-        if let (Some(mut replay), Some(used), true) = (replay, used, response.is_unauthorized()) {
-            let shared = &self.inner().0;
-            shared.tokens.invalidate(&used);
-            match token(self).await {
-                Ok(token) => {
-                    tracing::debug!(
-                        operation = info.operation_id,
-                        "401: replaying with a new token"
-                    );
-                    replay
-                        .headers_mut()
-                        .insert(AUTHORIZATION, token.header.clone());
-                    response = send_buffered(self, replay, info).await?;
+        let operation = context.operation();
+        // An operation made safe by its idempotency key is repeated only with the key.
+        let retry = match operation.retry {
+            Retry::IdempotencyKey(_) if context.request_id().is_none() => Retry::Never,
+            retry => retry,
+        };
+        let mut used = request.headers().get(AUTHORIZATION).cloned();
+        let mut template = Some(request);
+        let mut attempts = shared.retrier.attempts(operation, retry);
+        let report = loop {
+            let resend = attempts.next().await;
+            let sent = self
+                .attempt(resend, operation, &mut template, &mut used)
+                .instrument(resend.span())
+                .await;
+            if let Some(report) = attempts.after(sent).await {
+                break report;
+            }
+        };
+        context.record_attempts(report.attempts, report.resent_after_doubt);
+        match report.sent {
+            Sent::Response(response) => {
+                context.record_response(response.status, &response.headers, &response.body);
+                Ok(response.into_reqwest())
+            }
+            Sent::Transport(error) => Err(error),
+            Sent::Local(error) => {
+                context.fail(error);
+                // Not read: the call reports the failure recorded above.
+                Ok(Buffered {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    version: Version::HTTP_11,
+                    headers: HeaderMap::new(),
+                    body: Default::default(),
                 }
-                Err(error) => {
-                    tracing::debug!(operation = info.operation_id, %error, "401: no new token");
-                }
+                .into_reqwest())
             }
         }
-        if let Some(context) = CallContext::current() {
-            context.record_response(response.status, &response.headers, &response.body);
-        }
-        Ok(response.into_reqwest())
     }
 }
 
-fn auth_of(info: &OperationInfo) -> Auth {
-    Operation::find(info.operation_id).map_or(Auth::Bearer, |op| op.auth)
+impl raw::Client {
+    /// Sends one attempt of a call: a copy of the request, with a fresh look at the token
+    /// cache for every attempt after the first (a wait may have outlived the token).
+    async fn attempt(
+        &self,
+        resend: Resend,
+        operation: &'static Operation,
+        template: &mut Option<reqwest::Request>,
+        used: &mut Option<HeaderValue>,
+    ) -> Sent {
+        let Some(mut request) = next_request(template) else {
+            return Sent::Local(Error::invalid_request(
+                Some(operation),
+                "the request body cannot be sent twice",
+            ));
+        };
+        if operation.auth == Auth::Bearer && resend.attempt > 1 {
+            if let (true, Some(refused)) = (resend.after_unauthorized, used.as_ref()) {
+                // A 401 proved this token dead (the gateway may drop tokens early).
+                self.inner().0.tokens.invalidate(refused);
+            }
+            match token(self).await {
+                Ok(token) => {
+                    request
+                        .headers_mut()
+                        .insert(AUTHORIZATION, token.header.clone());
+                    *used = Some(token.header.clone());
+                }
+                Err(error) => return Sent::Local(error),
+            }
+        }
+        match transport::send(self.client(), request, operation).await {
+            Ok(response) => Sent::Response(response),
+            Err(error) => Sent::Transport(error),
+        }
+    }
 }
 
-/// A token that may be sent now (cached, or fetched by this caller alone).
-async fn token(client: &raw::Client) -> Result<Arc<CachedToken>, crate::Error> {
+/// The request for the next attempt: a copy while more may follow, else the original.
+fn next_request(template: &mut Option<reqwest::Request>) -> Option<reqwest::Request> {
+    match template.as_ref().and_then(reqwest::Request::try_clone) {
+        Some(copy) => Some(copy),
+        None => template.take(),
+    }
+}
+
+/// A token that may be sent now (cached, or fetched by one caller for all waiting ones).
+async fn token(client: &raw::Client) -> Result<Arc<CachedToken>, Error> {
     let shared = &client.inner().0;
     let fetch =
         || -> Fetch<'_> { Box::pin(fetch_token(client.client(), client.baseurl(), shared)) };
     shared.tokens.get(fetch).await
-}
-
-/// Sends and reads the whole body: the call needs the status and body of a response that fails
-/// to decode, and a 401 can hide in the body of an HTTP 200.
-async fn send_buffered(
-    client: &raw::Client,
-    request: reqwest::Request,
-    info: &OperationInfo,
-) -> reqwest::Result<Buffered> {
-    let started = std::time::Instant::now();
-    let response = client
-        .client()
-        .execute(request)
-        .await
-        .inspect_err(|error| {
-            tracing::debug!(operation = info.operation_id, %error, "request failed");
-        })?;
-    let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    tracing::debug!(
-        operation = info.operation_id,
-        status = status.as_u16(),
-        bytes = body.len(),
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "response"
-    );
-    Ok(Buffered {
-        status,
-        version,
-        headers,
-        body,
-    })
-}
-
-/// A response read to the end.
-struct Buffered {
-    status: StatusCode,
-    version: Version,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-impl Buffered {
-    /// HTTP 401, or the gateway's code 401 in the body (its framework answers HTTP 200).
-    fn is_unauthorized(&self) -> bool {
-        #[derive(serde::Deserialize)]
-        struct Code {
-            code: i64,
-        }
-        self.status == StatusCode::UNAUTHORIZED
-            || serde_json::from_slice::<Code>(&self.body).is_ok_and(|c| c.code == 401)
-    }
-
-    fn into_reqwest(self) -> reqwest::Response {
-        let mut response = http::Response::new(self.body);
-        *response.status_mut() = self.status;
-        *response.version_mut() = self.version;
-        *response.headers_mut() = self.headers;
-        reqwest::Response::from(response)
-    }
 }

@@ -16,6 +16,12 @@
 //! fetches and caches the OAuth2 token, sends `tenant-id` and `Authorization` on every call,
 //! and turns the gateway's `{code, data, msg}` envelope into `Result<data, Error>`.
 //!
+//! Transient failures (429, 5xx as a status or as the envelope `code`, dropped connections,
+//! timeouts of read-only calls) are retried with backoff and `Retry-After`, within a per-client
+//! retry budget ([`RetryPolicy`]); redeem is retried only with its `requestId`, which the SDK
+//! generates once per call when you give none. Every [`Error`] says how many requests were sent
+//! ([`Error::attempts`]). Each call is a `rizzitgo.call` tracing span.
+//!
 //! Wire quirks kept as the gateway sends them: `orginalPrice` (sic) is
 //! [`types::GoodsDetail::orginal_price`]; the token's `refresh_token` is always `""` (there is
 //! no refresh token in client-credentials mode: the SDK fetches a new token before expiry);
@@ -33,10 +39,13 @@ mod environment;
 mod error;
 mod generated;
 mod hooks;
+mod idempotency;
 mod operation;
+mod retry;
 mod secret;
 mod token_cache;
 mod token_endpoint;
+mod transport;
 
 pub use builder::{ClientBuilder, env_vars};
 pub use client::Client;
@@ -47,4 +56,5 @@ pub use error::Error;
 pub use generated::__examples;
 pub use generated::raw::types;
 pub use operation::{Auth, Operation, Retry};
+pub use retry::RetryPolicy;
 pub use secret::SecretToken;

@@ -1,11 +1,13 @@
 //! The access-token cache: one token per client, refreshed ahead of expiry, fetched by one
-//! caller at a time (single-flight).
+//! caller for all who wait (single-flight, for failures too: the callers that waited on a fetch
+//! get its outcome, success or error, instead of each fetching again).
 
 use crate::clock::Clock;
 use crate::{Error, SecretToken};
 use reqwest::header::HeaderValue;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -53,8 +55,11 @@ pub(crate) type Fetch<'a> = Pin<Box<dyn Future<Output = Result<CachedToken, Erro
 #[derive(Debug)]
 pub(crate) struct TokenCache {
     current: RwLock<Option<Arc<CachedToken>>>,
-    /// Held by the one caller fetching a token.
-    fetching: tokio::sync::Mutex<()>,
+    /// Held by the one caller fetching a token; holds the failure of the last fetch.
+    fetching: tokio::sync::Mutex<Option<Error>>,
+    /// Fetches finished so far: a waiter that sees it move learns that a fetch ran while it
+    /// waited, and takes that fetch's outcome.
+    fetches: AtomicU64,
     clock: Arc<dyn Clock>,
 }
 
@@ -62,7 +67,8 @@ impl TokenCache {
     pub(crate) fn new(clock: Arc<dyn Clock>) -> Self {
         Self {
             current: RwLock::new(None),
-            fetching: tokio::sync::Mutex::new(()),
+            fetching: tokio::sync::Mutex::new(None),
+            fetches: AtomicU64::new(0),
             clock,
         }
     }
@@ -96,10 +102,10 @@ impl TokenCache {
             // Due for refresh but still usable: one caller refreshes, the others go on with
             // the old token; a failed refresh keeps it.
             Some(token) if now < token.unusable_at => match self.fetching.try_lock() {
-                Ok(_guard) => match self.current() {
+                Ok(mut last_failure) => match self.current() {
                     Some(newer) if self.now() < newer.refresh_at => Ok(newer),
-                    _ => match fetch().await {
-                        Ok(fresh) => Ok(self.store(fresh)),
+                    _ => match self.fetch(fetch, &mut last_failure).await {
+                        Ok(fresh) => Ok(fresh),
                         Err(error) => {
                             tracing::warn!(%error, "token refresh failed; the current token is still valid");
                             Ok(token)
@@ -108,15 +114,34 @@ impl TokenCache {
                 },
                 Err(_) => Ok(token),
             },
-            // None usable: wait for whoever is fetching, then fetch only if still needed.
+            // None usable: wait for whoever is fetching and take its outcome; fetch only if
+            // no fetch ran meanwhile.
             _ => {
-                let _guard = self.fetching.lock().await;
+                let seen = self.fetches.load(Ordering::Acquire);
+                let mut last_failure = self.fetching.lock().await;
                 match self.current() {
                     Some(token) if self.now() < token.unusable_at => Ok(token),
-                    _ => Ok(self.store(fetch().await?)),
+                    _ => match &*last_failure {
+                        Some(error) if self.fetches.load(Ordering::Acquire) != seen => {
+                            Err(error.clone())
+                        }
+                        _ => self.fetch(fetch, &mut last_failure).await,
+                    },
                 }
             }
         }
+    }
+
+    /// Runs one fetch (the caller holds the lock) and records its outcome for the waiters.
+    async fn fetch<'a>(
+        &self,
+        fetch: impl FnOnce() -> Fetch<'a>,
+        last_failure: &mut Option<Error>,
+    ) -> Result<Arc<CachedToken>, Error> {
+        let outcome = fetch().await;
+        *last_failure = outcome.as_ref().err().cloned();
+        self.fetches.fetch_add(1, Ordering::AcqRel);
+        outcome.map(|token| self.store(token))
     }
 
     /// Forgets the token sent as `header` if it is still the cached one (a 401 proved it

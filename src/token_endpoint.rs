@@ -6,10 +6,13 @@
 
 use crate::call;
 use crate::hooks::Shared;
+use crate::retry::Sent;
 use crate::token_cache::CachedToken;
+use crate::transport;
 use crate::{Error, Operation};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use std::time::Duration;
+use tracing::Instrument;
 
 /// Requests a client-credentials token (Basic auth, form body, tenant-id).
 pub(crate) async fn fetch_token(
@@ -25,29 +28,55 @@ pub(crate) async fn fetch_token(
     };
     let form = serde_urlencoded::to_string(&body)
         .map_err(|e| Error::invalid_request(Some(operation), e.to_string()))?;
-    let request = http
-        .post(format!("{base_url}{}", operation.path))
-        .header(AUTHORIZATION, shared.basic.clone())
-        .header(crate::hooks::TENANT_ID.clone(), shared.tenant.clone())
-        .header(
-            CONTENT_TYPE,
-            HeaderValue::from_static("application/x-www-form-urlencoded"),
-        )
-        .body(form);
+    let url = format!("{base_url}{}", operation.path);
     let requested_at = shared.tokens.now();
-    let response = request
-        .send()
-        .await
-        .map_err(|e| Error::transport(operation, e))?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| Error::transport(operation, e))?;
+    // Re-sent on the same transient faults as any call (the spec marks it retry-safe: a
+    // second token request only issues a second token).
+    let mut attempts = shared.retrier.attempts(operation, operation.retry);
+    let report = loop {
+        let resend = attempts.next().await;
+        let request = http
+            .post(&url)
+            .header(AUTHORIZATION, shared.basic.clone())
+            .header(crate::hooks::TENANT_ID.clone(), shared.tenant.clone())
+            .header(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/x-www-form-urlencoded"),
+            )
+            .body(form.clone())
+            .build();
+        let sent = match request {
+            Ok(request) => {
+                transport::send(http, request, operation)
+                    .instrument(resend.span())
+                    .await
+            }
+            Err(error) => Err(error),
+        };
+        let sent = match sent {
+            Ok(response) => Sent::Response(response),
+            Err(error) => Sent::Transport(error),
+        };
+        if let Some(report) = attempts.after(sent).await {
+            break report;
+        }
+    };
+    let attempts = report.attempts;
+    let response = match report.sent {
+        Sent::Response(response) => response,
+        Sent::Transport(error) => {
+            return Err(Error::transport(operation, error).with_attempts(attempts));
+        }
+        Sent::Local(error) => return Err(error.with_attempts(attempts)),
+    };
+    let (status, headers, bytes) = (response.status, response.headers, response.body);
     let token: crate::types::AccessToken =
-        call::decode(operation, status, &headers, &bytes, call::Data::Required)?
-            .ok_or_else(|| Error::decode(operation, Some(status), &bytes, None, "no token"))?;
+        call::decode(operation, status, &headers, &bytes, call::Data::Required)
+            .and_then(|token| {
+                token
+                    .ok_or_else(|| Error::decode(operation, Some(status), &bytes, None, "no token"))
+            })
+            .map_err(|e| e.with_attempts(attempts))?;
     let lifetime = Duration::from_secs(token.expires_in.max(0).unsigned_abs());
     tracing::debug!(
         expires_in = token.expires_in,

@@ -5,7 +5,7 @@ mod common;
 
 use rizzitgo_mock_gateway::{DropPoint, ErrorStyle, Failure, MockGateway, seed};
 use rizzitgo_open_api::types::{GoodsRequest, ImageSearchRequest, QcPageRequest, RedeemRequest};
-use rizzitgo_open_api::{Client, Error};
+use rizzitgo_open_api::{Client, Error, RetryPolicy};
 use std::time::Duration;
 
 async fn detail(client: &Client) -> Result<(), Error> {
@@ -34,6 +34,15 @@ fn status_for(style: ErrorStyle, code: u16) -> u16 {
     }
 }
 
+/// A client that sends every call once: each error below is one response's classification
+/// (what retries make of them is `tests/resilience.rs`).
+fn once(gateway: &MockGateway) -> Client {
+    common::builder(gateway)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
 /// Runs every failure against a fresh gateway in `style`; returns the error texts.
 async fn every_kind(style: ErrorStyle) -> Vec<String> {
     let mut texts = Vec::new();
@@ -55,7 +64,7 @@ async fn every_kind(style: ErrorStyle) -> Vec<String> {
     record("bad credentials", &error);
 
     // Unauthorized: the gateway refuses the token, and the new one too (one replay only).
-    let client = common::client(&gateway);
+    let client = once(&gateway);
     detail(&client).await.unwrap();
     gateway.fail_next(2, Failure::code(401, "Token missing, invalid or expired"));
     let error = detail(&client).await.unwrap_err();
@@ -80,7 +89,7 @@ async fn every_kind(style: ErrorStyle) -> Vec<String> {
         .start()
         .await
         .unwrap();
-    let client = common::client(&gateway);
+    let client = once(&gateway);
     let error = client
         .goods_qc_images(GoodsRequest::builder().goods_id(seed::GOODS_ID).source(1))
         .await
@@ -93,7 +102,7 @@ async fn every_kind(style: ErrorStyle) -> Vec<String> {
 
     // Rate limited, as the gateway's own code and as a 429 with Retry-After in front of it.
     let gateway = common::gateway(style).await;
-    let client = common::client(&gateway);
+    let client = once(&gateway);
     gateway.fail_next(1, Failure::code(429, "Too many requests"));
     let error = detail(&client).await.unwrap_err();
     assert!(error.is_rate_limited(), "{error}");
@@ -198,6 +207,7 @@ async fn every_kind(style: ErrorStyle) -> Vec<String> {
 
     // Timeout: the gateway answers after the client's deadline.
     let slow = common::builder(&gateway)
+        .retry_policy(RetryPolicy::none())
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();

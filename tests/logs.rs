@@ -48,11 +48,14 @@ async fn no_secret_or_token_in_logs() {
         .unwrap();
     let detail = || GoodsRequest::builder().goods_id(seed::GOODS_ID).source(1);
     client.goods_detail(detail()).await.unwrap();
-    // A failed refresh is logged as a warning.
+    // A failed refresh (every attempt of it) is logged as a warning.
     clock.advance(std::time::Duration::from_secs(1750));
-    gateway.fail_next_token(1, Failure::http(500));
+    gateway.fail_next_token(3, Failure::http(500));
     client.goods_detail(detail()).await.unwrap();
-    gateway.drop_next(1, rizzitgo_mock_gateway::DropPoint::BeforeProcessing);
+    // A retried call, and one that fails after its attempts.
+    gateway.fail_next(1, Failure::http(503));
+    client.goods_detail(detail()).await.unwrap();
+    gateway.drop_next(3, rizzitgo_mock_gateway::DropPoint::BeforeProcessing);
     client.goods_detail(detail()).await.unwrap_err();
     client.revoke_token().await.unwrap();
 
@@ -74,6 +77,15 @@ async fn no_secret_or_token_in_logs() {
         "the warning was logged: {logs}"
     );
     assert!(logs.contains("access token issued"));
+    // One span per call with its outcome, one per attempt, an event per retry.
+    assert!(
+        logs.contains("rizzitgo.call{operation=\"goods_detail\""),
+        "{logs}"
+    );
+    assert!(logs.contains("rizzitgo.attempt{attempt=2}"), "{logs}");
+    assert!(logs.contains("retrying"), "{logs}");
+    assert!(logs.contains("reason=\"server error\""), "{logs}");
+    assert!(logs.contains("response body"), "bodies at TRACE: {logs}");
     let basic = base64::engine::general_purpose::STANDARD.encode(format!(
         "{}:{}",
         seed::CLIENT_ID,

@@ -49,7 +49,7 @@ async fn no_secret_or_token_in_debug_or_display() {
     let mut errors = Vec::new();
     gateway.fail_next(1, Failure::html(200));
     errors.push(client.goods_detail(detail()).await.unwrap_err());
-    gateway.fail_next(1, Failure::http(503));
+    gateway.fail_next(3, Failure::http(503));
     errors.push(client.goods_detail(detail()).await.unwrap_err());
     gateway.fail_next(2, Failure::code(401, "Token missing, invalid or expired"));
     errors.push(client.goods_detail(detail()).await.unwrap_err());

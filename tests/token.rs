@@ -106,13 +106,14 @@ async fn a_failed_refresh_keeps_the_still_valid_token() {
     let (gateway, client, clock) = with_clock().await;
     detail(&client).await.unwrap();
     clock.advance(Duration::from_secs(1745));
-    gateway.fail_next_token(1, Failure::http(500));
+    // Every attempt of the refresh fails (3, the default policy).
+    gateway.fail_next_token(3, Failure::http(500));
     detail(&client).await.unwrap();
-    assert_eq!(gateway.stats().token_requests, 2, "the refresh was tried");
+    assert_eq!(gateway.stats().token_requests, 4, "the refresh was tried");
     assert_eq!(bearer_of_call(&gateway, 1), bearer_of_call(&gateway, 0));
     // The next call tries again, and succeeds.
     detail(&client).await.unwrap();
-    assert_eq!(gateway.stats().token_requests, 3);
+    assert_eq!(gateway.stats().token_requests, 5);
     assert_ne!(bearer_of_call(&gateway, 2), bearer_of_call(&gateway, 0));
 }
 
@@ -123,9 +124,10 @@ async fn an_expiring_token_is_never_sent() {
     // Within 10 s of expiry the token could expire in flight: it is not used any more, and
     // when no new one can be had the call fails without sending.
     clock.advance(Duration::from_secs(1795));
-    gateway.fail_next_token(1, Failure::http(503));
+    gateway.fail_next_token(3, Failure::http(503));
     let error = detail(&client).await.unwrap_err();
     assert!(error.is_server_error(), "{error}");
+    assert_eq!(error.attempts(), 3, "the token request was retried");
     assert_eq!(error.operation().unwrap().name, "issue_token");
     assert_eq!(gateway.stats().endpoint(DETAIL), 1);
 }

@@ -58,6 +58,7 @@ fn is_admin_path(path: &str) -> bool {
             | "/__mock/latency"
             | "/__mock/drop-next"
             | "/__mock/expire-tokens"
+            | "/__mock/revoke-tokens"
             | "/__mock/advance-clock"
             | "/__mock/qps-limit"
             | "/__mock/future-fields"
@@ -130,6 +131,10 @@ fn post(shared: &Shared, path: &str, body: &Map<String, Value>) -> AdminResult {
             lock(&shared.tokens).expire_all(now);
             ok()
         }
+        "/__mock/revoke-tokens" => {
+            lock(&shared.tokens).revoke_all();
+            ok()
+        }
         "/__mock/advance-clock" => {
             let secs = uint(body, "secs")?.unwrap_or(0);
             let ms = uint(body, "ms")?.unwrap_or(0);
@@ -166,7 +171,8 @@ fn post(shared: &Shared, path: &str, body: &Map<String, Value>) -> AdminResult {
 }
 
 /// `{"code": N, "msg": "..."}` → [`Failure::code`]; `{"status": S, "html": true}` →
-/// [`Failure::html`]; `{"status": S}` → [`Failure::http`]; `retryAfter` adds the header.
+/// [`Failure::html`]; `{"status": S}` → [`Failure::http`]; `retryAfter` and `location` add
+/// those headers.
 fn failure(body: &Map<String, Value>) -> Result<Failure, (StatusCode, String)> {
     let status = || -> Result<u16, (StatusCode, String)> {
         let s = uint(body, "status")?.ok_or_else(|| bad("status or code is required"))?;
@@ -189,10 +195,15 @@ fn failure(body: &Map<String, Value>) -> Result<Failure, (StatusCode, String)> {
     } else {
         Failure::http(status()?)
     };
-    Ok(match body.get("retryAfter") {
+    let failure = match body.get("retryAfter") {
         None | Some(Value::Null) => failure,
         Some(Value::String(v)) => failure.retry_after(v),
         Some(Value::Number(n)) => failure.retry_after(&n.to_string()),
         Some(_) => return Err(bad("retryAfter must be a string or a number")),
+    };
+    Ok(match body.get("location") {
+        None | Some(Value::Null) => failure,
+        Some(Value::String(v)) => failure.location(v),
+        Some(_) => return Err(bad("location must be a string")),
     })
 }

@@ -39,6 +39,13 @@ impl TokenStore {
             t.expires_at = t.expires_at.min(now);
         }
     }
+
+    /// Revokes every issued token (as if each had been revoked at the revoke endpoint).
+    pub(crate) fn revoke_all(&mut self) {
+        for t in self.tokens.values_mut() {
+            t.revoked = true;
+        }
+    }
 }
 
 /// The authenticated caller of a business endpoint.

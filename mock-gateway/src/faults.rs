@@ -11,6 +11,7 @@ use crate::envelope::{ApiError, ErrorStyle, Reply};
 pub struct Failure {
     kind: FailureKind,
     retry_after: Option<String>,
+    location: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +32,7 @@ impl Failure {
         Self {
             kind: FailureKind::Http(status),
             retry_after: None,
+            location: None,
         }
     }
 
@@ -41,6 +43,7 @@ impl Failure {
         Self {
             kind: FailureKind::Code(code, msg.to_owned()),
             retry_after: None,
+            location: None,
         }
     }
 
@@ -54,12 +57,20 @@ impl Failure {
         Self {
             kind: FailureKind::Html(status),
             retry_after: None,
+            location: None,
         }
     }
 
     /// Adds a `Retry-After` header with exactly this value (seconds or an HTTP-date).
     pub fn retry_after(mut self, value: &str) -> Self {
         self.retry_after = Some(value.to_owned());
+        self
+    }
+
+    /// Adds a `Location` header, e.g. on `html(302)`: a gateway that redirects (clients must
+    /// not follow it with their credentials).
+    pub fn location(mut self, url: &str) -> Self {
+        self.location = Some(url.to_owned());
         self
     }
 
@@ -81,8 +92,12 @@ impl Failure {
                 }
             }
         };
-        match &self.retry_after {
+        let reply = match &self.retry_after {
             Some(v) => reply.with_header("retry-after", v.clone()),
+            None => reply,
+        };
+        match &self.location {
+            Some(v) => reply.with_header("location", v.clone()),
             None => reply,
         }
     }

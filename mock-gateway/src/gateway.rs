@@ -132,6 +132,11 @@ impl MockGateway {
         lock(&self.shared.tokens).expire_all(now);
     }
 
+    /// Every token issued so far is revoked (its holder is not told).
+    pub fn revoke_all_tokens(&self) {
+        lock(&self.shared.tokens).revoke_all();
+    }
+
     /// Moves the mock clock forward (token expiry, the redeem `requestId` window, the QPS
     /// window).
     pub fn advance_clock(&self, d: Duration) {

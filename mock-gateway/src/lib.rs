@@ -100,8 +100,9 @@
 //! `POST /__mock/fail-next` and `/__mock/fail-next-token` with `{"n":2,"status":429,
 //! "retryAfter":"1"}` ([`Failure::http`]), `{"n":1,"code":1013020000,"msg":"…"}`
 //! ([`Failure::code`]) or `{"n":1,"status":502,"html":true}` ([`Failure::html`]);
+//! `{"n":1,"status":302,"html":true,"location":"https://…"}` ([`Failure::location`]);
 //! `POST /__mock/latency {"ms":100}`; `POST /__mock/drop-next {"n":1,"at":"before"|"after"}`;
-//! `POST /__mock/expire-tokens`; `POST /__mock/advance-clock {"secs":600}` (or `"ms"`);
+//! `POST /__mock/expire-tokens`; `POST /__mock/revoke-tokens`; `POST /__mock/advance-clock {"secs":600}` (or `"ms"`);
 //! `POST /__mock/qps-limit {"limit":5}` (`null` removes it); `POST /__mock/future-fields
 //! {"on":true}`; `POST /__mock/reset-stats`; `GET /__mock/stats`; `GET /__mock/credentials`.
 //! Answers `{"ok":true}` (or the requested JSON); errors `{"error":"…"}` with 400/404/405.

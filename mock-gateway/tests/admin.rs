@@ -59,6 +59,16 @@ async fn fail_next_variants() {
     assert!(r.header("content-type").unwrap().starts_with("text/html"));
     assert_eq!(r.header("retry-after"), Some("3"));
 
+    admin_ok(
+        &c,
+        "/__mock/fail-next",
+        json!({"status": 302, "html": true, "location": "http://127.0.0.1:9/elsewhere"}),
+    )
+    .await;
+    let r = c.call(DETAIL, &t, &goods()).await;
+    assert_eq!(r.status, 302);
+    assert_eq!(r.header("location"), Some("http://127.0.0.1:9/elsewhere"));
+
     admin_ok(&c, "/__mock/fail-next-token", json!({"status": 503})).await;
     c.call(DETAIL, &t, &goods()).await.ok();
     let r = c
@@ -78,6 +88,9 @@ async fn fail_next_variants() {
 async fn clock_tokens_latency_qps_future_and_drops() {
     let (gw, c, t) = setup().await;
     admin_ok(&c, "/__mock/expire-tokens", json!({})).await;
+    c.call(DETAIL, &t, &goods()).await.assert_error(200, 401);
+    let t = c.token(&gw.credentials()).await;
+    admin_ok(&c, "/__mock/revoke-tokens", json!({})).await;
     c.call(DETAIL, &t, &goods()).await.assert_error(200, 401);
     let t = c.token(&gw.credentials()).await;
 

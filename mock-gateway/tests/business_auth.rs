@@ -80,6 +80,18 @@ async fn expire_all_tokens_expires_issued_tokens_only() {
 }
 
 #[tokio::test]
+async fn revoke_all_tokens_revokes_issued_tokens_only() {
+    let (gw, c, t) = setup().await;
+    c.call(DETAIL, &t, &goods()).await.ok();
+    gw.revoke_all_tokens();
+    let r = c.call(DETAIL, &t, &goods()).await;
+    r.assert_error(200, 401);
+    assert_eq!(r.msg(), "Access token revoked");
+    let fresh = c.token(&gw.credentials()).await;
+    c.call(DETAIL, &fresh, &goods()).await.ok();
+}
+
+#[tokio::test]
 async fn tenant_rules() {
     for style in [ErrorStyle::Http200, ErrorStyle::HttpStatus] {
         let (_gw, c, t) = styled(style).await;

@@ -27,3 +27,74 @@ pub async fn gateway(style: ErrorStyle) -> MockGateway {
         .await
         .expect("the mock gateway starts")
 }
+
+/// A builder whose clock moves only when the client waits on it: retry backoffs and
+/// Retry-After waits are recorded by the clock instead of being slept.
+pub fn manual_builder(
+    gateway: &MockGateway,
+) -> (
+    ClientBuilder,
+    std::sync::Arc<rizzitgo_open_api::clock::ManualClock>,
+) {
+    let clock = std::sync::Arc::new(rizzitgo_open_api::clock::ManualClock::new());
+    (builder(gateway).clock(clock.clone()), clock)
+}
+
+/// The seven business operations, each with a request the mock answers successfully.
+pub const BUSINESS_OPERATIONS: [&str; 7] = [
+    "goods_detail",
+    "goods_qc_detail",
+    "goods_qc_images",
+    "goods_qc_page",
+    "search_goods_by_image",
+    "parse_goods_url",
+    "redeem_coupon",
+];
+
+/// Calls the business operation `name` with a valid request (redeem without a `requestId`, so
+/// that the SDK makes one).
+pub async fn call(client: &Client, name: &str) -> Result<(), rizzitgo_open_api::Error> {
+    use rizzitgo_mock_gateway::seed;
+    use rizzitgo_open_api::types::{
+        GoodsRequest, ImageSearchRequest, QcPageRequest, RedeemRequest, UrlParseRequest,
+    };
+    let goods = || GoodsRequest::builder().goods_id(seed::GOODS_ID).source(1);
+    match name {
+        "goods_detail" => client.goods_detail(goods()).await.map(drop),
+        "goods_qc_detail" => client.goods_qc_detail(goods()).await.map(drop),
+        "goods_qc_images" => client.goods_qc_images(goods()).await.map(drop),
+        "goods_qc_page" => client
+            .goods_qc_page(QcPageRequest::builder().page_no(1u32).page_size(10u32))
+            .await
+            .map(drop),
+        "search_goods_by_image" => client
+            .search_goods_by_image(
+                ImageSearchRequest::builder()
+                    .images_url("https://example.com/img/query.jpg")
+                    .page(1u32)
+                    .source(1),
+            )
+            .await
+            .map(drop),
+        "parse_goods_url" => client
+            .parse_goods_url(UrlParseRequest::builder().search_url(seed::TMALL_URL))
+            .await
+            .map(drop),
+        "redeem_coupon" => client
+            .redeem_coupon(
+                RedeemRequest::builder()
+                    .code(seed::REDEEM_CODE_30_OFF)
+                    .email(seed::MEMBER_EMAIL),
+            )
+            .await
+            .map(drop),
+        other => panic!("no business operation {other}"),
+    }
+}
+
+/// The path of a business operation.
+pub fn path_of(name: &str) -> &'static str {
+    rizzitgo_open_api::Operation::find(name)
+        .expect("an operation of the spec")
+        .path
+}
