@@ -6,8 +6,7 @@
 
 use rizzitgo_mock_gateway::{MockGateway, seed};
 use rizzitgo_open_api::types::{
-    DateTime, GoodsRequest, ImageSearchRequest, QcPageRequest, RedeemRequest, TimeRange,
-    UrlParseRequest,
+    GoodsRequest, ImageSearchRequest, QcPageRequest, RedeemRequest, TimeRange, UrlParseRequest,
 };
 use rizzitgo_open_api::{Client, Error};
 
@@ -53,10 +52,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         images.first().map_or("-", String::as_str)
     );
 
-    let june = TimeRange([
-        "2026-06-01 00:00:00".parse::<DateTime>()?,
-        "2026-06-30 23:59:59".parse::<DateTime>()?,
-    ]);
+    let june = TimeRange::days("2026-06-01", "2026-06-30")?;
     let page = client
         .goods_qc_page(
             QcPageRequest::builder()

@@ -201,6 +201,12 @@ impl ClientBuilder {
     /// fetches the token.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.environment.validated_base_url()?;
+        if base_url.starts_with("https:") && !crate::tls::AVAILABLE && self.http_client.is_none() {
+            return Err(Error::config(
+                "base_url is https but this build has no TLS: enable the `rustls` (default), \
+                 `rustls-ring` or `native-tls` feature of rizzitgo-open-api",
+            ));
+        }
         let client_id = required(self.client_id, "client_id", env_vars::CLIENT_ID)?;
         if client_id.contains(':') {
             // The gateway splits Basic credentials at the first ':'.
@@ -274,17 +280,13 @@ fn required(value: Option<String>, field: &str, var: &str) -> Result<String, Err
 }
 
 fn http_client(timeout: Duration, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-    // ring, not aws-lc: much faster to build. An application that installed its own
-    // provider keeps it.
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(connect_timeout)
         // A redirect would re-send tenant-id (and, on the same host, the token) wherever it
         // points: a 3xx is returned as an error naming its Location instead.
-        .redirect(reqwest::redirect::Policy::none())
+        .redirect(reqwest::redirect::Policy::none());
+    crate::tls::configure(builder)?
         .build()
         .map_err(|e| Error::config(format!("the HTTP client could not be built: {e}")))
 }

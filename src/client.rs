@@ -12,6 +12,25 @@ use std::fmt;
 /// [`goods_qc_detail`](Client::goods_qc_detail), … — each taking the request type (or its
 /// builder) and returning the envelope's `data`, or an [`Error`]. The access token is
 /// fetched, cached and refreshed ahead of expiry by the client itself.
+///
+/// ```no_run
+/// use rizzitgo_open_api::{Client, RetryPolicy, types::GoodsRequest};
+///
+/// # async fn run() -> Result<(), rizzitgo_open_api::Error> {
+/// let client = Client::builder()
+///     .client_id("your-client-id")
+///     .client_secret("your-client-secret")
+///     .tenant_id("your-tenant-id")
+///     .retry_policy(RetryPolicy::standard().with_max_attempts(5))
+///     .build()?;
+/// // Clones share the connection pool, the token and the retry budget.
+/// let worker = client.clone();
+/// let goods = worker
+///     .goods_detail(GoodsRequest::builder().goods_id("123456").source(1))
+///     .await?;
+/// println!("{:?}", goods.goods_title);
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     raw: raw::Client,

@@ -12,20 +12,94 @@
 //! ```
 //!
 //! The client is generated from `spec/open-api.yaml` at compile time: one method per
-//! endpoint, typed requests and responses in [`types`]. The hand-written layer around it
-//! fetches and caches the OAuth2 token, sends `tenant-id` and `Authorization` on every call,
-//! and turns the gateway's `{code, data, msg}` envelope into `Result<data, Error>`.
+//! endpoint of [`Client`], typed requests and responses in [`types`]. The hand-written layer
+//! around it fetches and caches the OAuth2 token, sends `tenant-id` and `Authorization` on every
+//! call, retries what is safe to retry, and turns the gateway's `{code, data, msg}` envelope into
+//! `Result<data, Error>`.
 //!
-//! Transient failures (429, 5xx as a status or as the envelope `code`, dropped connections,
-//! timeouts of read-only calls) are retried with backoff and `Retry-After`, within a per-client
-//! retry budget ([`RetryPolicy`]); redeem is retried only with its `requestId`, which the SDK
-//! generates once per call when you give none. Every [`Error`] says how many requests were sent
-//! ([`Error::attempts`]). Each call is a `rizzitgo.call` tracing span.
+//! # Authentication
 //!
-//! Wire quirks kept as the gateway sends them: `orginalPrice` (sic) is
+//! Give the builder the application's `clientId`, `clientSecret` and `tenant-id` (or set
+//! `RIZZITGO_CLIENT_ID`, `RIZZITGO_CLIENT_SECRET`, `RIZZITGO_TENANT_ID` and use
+//! [`Client::from_env`]). The first call exchanges them for an access token (OAuth2 client
+//! credentials, HTTP Basic); later calls reuse it, it is refreshed in its last minute, and a
+//! token the gateway refuses (401) is replaced and the call replayed once. Any number of
+//! concurrent callers share one token fetch and its outcome. The secret and the token never
+//! appear in `Debug`, `Display`, logs or errors. [`Client::revoke_token`] revokes it.
+//!
+//! # Environments
+//!
+//! [`Environment::Production`] (the default), [`Environment::Sandbox`], or any `https` base URL
+//! (`http` only on a loopback address, for a local mock):
+//!
+//! ```no_run
+//! use rizzitgo_open_api::{Client, Environment};
+//! let client = Client::builder()
+//!     .environment(Environment::Sandbox)
+//!     .client_id("your-client-id")
+//!     .client_secret("your-client-secret")
+//!     .tenant_id("your-tenant-id")
+//!     .build()?;
+//! # Ok::<(), rizzitgo_open_api::Error>(())
+//! ```
+//!
+//! # Errors and retries
+//!
+//! Every method returns `Result<T, `[`Error`]`>`: one type with predicates
+//! ([`is_rate_limited`](Error::is_rate_limited), [`is_duplicate_request`](Error::is_duplicate_request),
+//! …) whichever way the gateway answered (its framework sends failures with HTTP 200 and the
+//! error in `code`; a gateway in front of it may use real statuses). Transient failures (429,
+//! 5xx as a status or as the `code`, dropped connections, timeouts of read-only calls) are
+//! retried with backoff and `Retry-After` within a per-client retry budget ([`RetryPolicy`]);
+//! redeem only with its `requestId`, which the SDK generates once per call when you give none.
+//! Every error says how many requests were sent ([`Error::attempts`]). Each call is a
+//! `rizzitgo.call` tracing span.
+//!
+//! # Pagination
+//!
+//! Paginated operations also have `*_stream` (every record) and `*_pages` (every page) methods,
+//! generated from the spec's `x-pagination`: see [`Client::goods_qc_page_stream`] and
+//! [`Client::search_goods_by_image_stream`].
+//!
+//! # Date-times
+//!
+//! The guide's `yyyy-MM-dd HH:mm:ss` (UTC+8) values: [`types::TimeRange::new`],
+//! [`types::DateTime::parse`], and conversions to and from `jiff` and `chrono` behind the
+//! features of the same names ([`datetime`]).
+//!
+//! # Testing with the mock gateway
+//!
+//! The crate `rizzitgo-mock-gateway` (a dev-dependency) is a local gateway that behaves as the
+//! guide says, with its seeded data and injectable faults:
+//!
+//! ```
+//! use rizzitgo_mock_gateway::{Failure, MockGateway};
+//! use rizzitgo_open_api::{Client, types::GoodsRequest};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let gateway = MockGateway::start().await?; // 127.0.0.1, an ephemeral port
+//! let credentials = gateway.credentials();
+//! let client = Client::builder()
+//!     .base_url(gateway.url())
+//!     .client_id(credentials.client_id)
+//!     .client_secret(credentials.client_secret)
+//!     .tenant_id(credentials.tenant_id)
+//!     .build()?;
+//! gateway.fail_next(1, Failure::http(503)); // retried: the call still succeeds
+//! let goods = client
+//!     .goods_detail(GoodsRequest::builder().goods_id("123456").source(1))
+//!     .await?;
+//! assert_eq!(goods.price.as_deref(), Some("99.00"));
+//! assert_eq!(gateway.stats().endpoint("/open-api/goods/detail"), 2);
+//! # Ok(()) }
+//! ```
+//!
+//! # Wire quirks
+//!
+//! Kept as the gateway sends them: `orginalPrice` (sic) is
 //! [`types::GoodsDetail::orginal_price`]; the token's `refresh_token` is always `""` (there is
-//! no refresh token in client-credentials mode: the SDK fetches a new token before expiry);
-//! failures usually arrive with HTTP 200 and the error in `code` ([`Error`] handles both).
+//! no refresh token in client-credentials mode: the SDK fetches a new token before expiry).
 //! Response fields are all optional and integer "enums" are plain integers, so that a field
 //! or value the gateway adds tomorrow never breaks decoding.
 #![deny(missing_docs)]
@@ -34,6 +108,7 @@ mod builder;
 mod call;
 mod client;
 pub mod clock;
+pub mod datetime;
 mod envelope;
 mod environment;
 mod error;
@@ -41,8 +116,10 @@ mod generated;
 mod hooks;
 mod idempotency;
 mod operation;
+mod pagination;
 mod retry;
 mod secret;
+mod tls;
 mod token_cache;
 mod token_endpoint;
 mod transport;

@@ -30,6 +30,7 @@ fn generated_method_signatures() {
             }
         }
     }
-    assert_eq!(signatures.len(), 7, "one method per business endpoint");
+    // One method per business endpoint, and a pages and a stream method per paginated one.
+    assert_eq!(signatures.len(), 7 + 2 * 2);
     insta::assert_snapshot!(signatures.join("\n"));
 }

@@ -1,6 +1,6 @@
 //! The envelope-unwrapping methods on `crate::Client` and the operation table.
 
-use crate::model::{Auth, OperationModel, Retry};
+use crate::model::{Auth, OperationModel, Pagination, Retry, snake_case};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -13,6 +13,14 @@ pub fn tokens(ops: &[OperationModel]) -> TokenStream {
         .enumerate()
         .filter(|(_, op)| op.auth == Auth::Bearer)
         .map(|(i, op)| method(i, op));
+    let paging = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| op.auth == Auth::Bearer)
+        .filter_map(|(i, op)| op.pagination.as_ref().map(|p| paging_methods(i, op, p)));
+    let shapes = ops
+        .iter()
+        .filter_map(|op| op.pagination.as_ref().map(|p| shape(op, p)));
     let count = ops.len();
     let examples = example_types(ops);
     quote! {
@@ -21,7 +29,10 @@ pub fn tokens(ops: &[OperationModel]) -> TokenStream {
 
         impl crate::Client {
             #(#methods)*
+            #(#paging)*
         }
+
+        #(#shapes)*
 
         #examples
     }
@@ -134,6 +145,188 @@ fn method(index: usize, op: &OperationModel) -> TokenStream {
     }
 }
 
+fn ident(wire_name: &str) -> proc_macro2::Ident {
+    format_ident!("{}", snake_case(wire_name))
+}
+
+/// `fn <op>_shape()`: where a page of the operation keeps its items and counts.
+fn shape(op: &OperationModel, p: &Pagination) -> TokenStream {
+    let name = format_ident!("{}_shape", op.method_name);
+    let page: syn::Type = syn::parse_str(&op.data_type).expect("data types are Rust types");
+    let item: syn::Type = syn::parse_str(&p.item_type).expect("item types are Rust types");
+    let items = ident(&p.items);
+    let count = |field: &Option<String>| match field {
+        Some(field) => {
+            let field = ident(field);
+            quote!(page.#field.and_then(|n| ::std::convert::TryFrom::try_from(n).ok()))
+        }
+        None => quote!({
+            let _ = page;
+            ::std::option::Option::None
+        }),
+    };
+    let (total, total_pages) = (count(&p.total), count(&p.total_pages));
+    quote! {
+        fn #name() -> crate::pagination::Shape<#page, #item> {
+            fn items(page: &mut #page) -> &mut ::std::vec::Vec<#item> {
+                &mut page.#items
+            }
+            fn total(page: &#page) -> ::std::option::Option<u64> {
+                #total
+            }
+            fn total_pages(page: &#page) -> ::std::option::Option<u64> {
+                #total_pages
+            }
+            crate::pagination::Shape { items, total, total_pages }
+        }
+    }
+}
+
+/// `<op>_pages` and `<op>_stream`: the operation's pages, and its items, from page 1 to the end.
+fn paging_methods(index: usize, op: &OperationModel, p: &Pagination) -> TokenStream {
+    let name = format_ident!("{}", op.method_name);
+    let pages = format_ident!("{}_pages", op.method_name);
+    let stream = format_ident!("{}_stream", op.method_name);
+    let shape = format_ident!("{}_shape", op.method_name);
+    let request: syn::Path = syn::parse_str(&format!("crate::types::{}", op.body_schema))
+        .expect("schema names are checked to be Rust identifiers in model.rs");
+    let builder: syn::Path = syn::parse_str(&format!("crate::types::builder::{}", op.body_schema))
+        .expect("schema names are checked to be Rust identifiers in model.rs");
+    let page: syn::Type = syn::parse_str(&op.data_type).expect("data types are Rust types");
+    let item: syn::Type = syn::parse_str(&p.item_type).expect("item types are Rust types");
+    let page_field = ident(&p.page);
+    let (size, with_size) = match (&p.page_size, p.max_page_size) {
+        (Some(field), Some(max)) => {
+            let field = ident(field);
+            let max = u32::try_from(max).unwrap_or(u32::MAX);
+            (
+                quote! {
+                    // The caller's page size when the filter sets one, else the largest allowed.
+                    ::std::option::Option::Some(
+                        ::std::convert::TryInto::<#request>::try_into(filter.clone().#page_field(1u32))
+                            .ok()
+                            .and_then(|request| u32::try_from(request.#field).ok())
+                            .unwrap_or(#max),
+                    )
+                },
+                quote! {
+                    match size {
+                        ::std::option::Option::Some(size) => request.#field(size),
+                        ::std::option::Option::None => request,
+                    }
+                },
+            )
+        }
+        _ => (quote!(::std::option::Option::None), quote!(request)),
+    };
+    let (mut pages_doc, mut stream_doc) = paging_docs(op, p);
+    let filter = format!(
+        "types::{}::builder(){}",
+        op.body_schema,
+        calls(op, |field| {
+            field != p.page && Some(field) != p.page_size.as_deref()
+        })
+    );
+    pages_doc.push_str(&example(&format!(
+        "use futures::TryStreamExt;\n\
+         let filter = {filter};\n\
+         let mut pages = Box::pin(client.{pages}(filter));\n\
+         while let Some(page) = pages.try_next().await? {{\n    \
+             println!(\"{{}} records\", page.{items}.len());\n\
+         }}",
+        items = snake_case(&p.items),
+    )));
+    stream_doc.push_str(&example(&format!(
+        "use futures::TryStreamExt;\n\
+         let filter = {filter};\n\
+         let all: Vec<_> = client.{stream}(filter).try_collect().await?;\n\
+         println!(\"{{}} records\", all.len());"
+    )));
+    quote! {
+        #[doc = #pages_doc]
+        // Generated for any field types: a conversion may be infallible, a binding unneeded.
+        #[allow(clippy::unnecessary_fallible_conversions, clippy::let_and_return)]
+        pub fn #pages<B>(
+            &self,
+            filter: B,
+        ) -> impl ::futures_util::Stream<Item = ::std::result::Result<#page, crate::Error>> + Send + 'static + use<B>
+        where
+            B: ::std::convert::Into<#builder>,
+        {
+            let filter: #builder = filter.into();
+            let size: ::std::option::Option<u32> = #size;
+            let client = self.clone();
+            crate::pagination::pages(
+                &OPERATIONS[#index],
+                size,
+                move |page: u32, size: ::std::option::Option<u32>| {
+                    let _ = size;
+                    let request = filter.clone().#page_field(page);
+                    #with_size
+                },
+                move |request: #builder| {
+                    let client = client.clone();
+                    async move { client.#name(request).await }
+                },
+                #shape(),
+            )
+        }
+
+        #[doc = #stream_doc]
+        pub fn #stream<B>(
+            &self,
+            filter: B,
+        ) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, crate::Error>> + Send + 'static + use<B>
+        where
+            B: ::std::convert::Into<#builder>,
+        {
+            crate::pagination::items(self.#pages(filter), #shape().items)
+        }
+    }
+}
+
+fn paging_docs(op: &OperationModel, p: &Pagination) -> (String, String) {
+    let name = &op.method_name;
+    let page_type = op.data_type.trim_start_matches("crate::");
+    let item_type = p.item_type.trim_start_matches("crate::");
+    let size = match (&p.page_size, p.max_page_size) {
+        (Some(field), Some(max)) => format!(
+            " Pages hold `{field}` records: the filter's own value if it sets one, else {max}, \
+             the largest the gateway allows; the same for the whole walk."
+        ),
+        _ => " The gateway chooses the page size.".to_owned(),
+    };
+    let mut stops = vec!["an empty page".to_owned()];
+    if p.page_size.is_some() {
+        stops.push("a page shorter than the page size".to_owned());
+    }
+    if let Some(total) = &p.total {
+        stops.push(format!("the `{total}` of the first page"));
+    }
+    if let Some(pages) = &p.total_pages {
+        stops.push(format!("the reported `{pages}`"));
+    }
+    let common = format!(
+        "`filter` is the request (or its builder) without `{page}`: the walk starts at page 1 and \
+         sets it.{size} It stops at {stops}, whichever comes first. Each page is a call of \
+         [`{name}`](crate::Client::{name}), with its retries; the first error ends the stream.\n\n\
+         Records that appear between two pages shift the later pages: what a page repeats of the \
+         previous one is dropped, and no more than the first page's total is yielded, so no \
+         record comes twice. Memory: two pages at most.",
+        page = p.page,
+        stops = stops.join(", "),
+    );
+    let pages_doc = format!(
+        "Every page of [`{name}`](crate::Client::{name}), as a stream of `{page_type}`.\n\n{common}"
+    );
+    let stream_doc = format!(
+        "Every record of [`{name}`](crate::Client::{name}), page after page, as a stream of \
+         `{item_type}`.\n\n{common}\n\nUse `futures::TryStreamExt` to consume it \
+         (`try_next`, `try_collect`)."
+    );
+    (pages_doc, stream_doc)
+}
+
 fn doc(op: &OperationModel) -> String {
     let mut doc = format!("{}.\n\n", op.summary.trim_end_matches('.'));
     if !op.description.is_empty() {
@@ -159,5 +352,36 @@ fn doc(op: &OperationModel) -> String {
         "\n\nThe body is the request type or its builder (`types::…::builder()`); an invalid \
          value fails before sending with an error naming the field.",
     );
+    let request = format!(
+        "types::{}::builder(){}",
+        op.body_schema,
+        calls(op, |_| true)
+    );
+    doc.push_str(&example(&format!(
+        "let request = {request};\nlet data = client.{}(request).await?;\nprintln!(\"{{data:?}}\");",
+        op.method_name
+    )));
     doc
+}
+
+/// The spec's request example as builder calls, without the fields `keep` refuses.
+fn calls(op: &OperationModel, keep: impl Fn(&str) -> bool) -> String {
+    op.example_calls
+        .iter()
+        .filter(|(field, _)| keep(field))
+        .map(|(_, call)| format!("\n    {call}"))
+        .collect()
+}
+
+/// A `# Example` section: `body` runs with `client` in scope (compiled, not run: it needs a
+/// gateway).
+fn example(body: &str) -> String {
+    format!(
+        "\n\n# Example\n\n```no_run\n\
+         # async fn example(client: rizzitgo_open_api::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use rizzitgo_open_api::types;\n\
+         {body}\n\
+         # Ok(()) }}\n\
+         ```"
+    )
 }

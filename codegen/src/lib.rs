@@ -15,7 +15,7 @@ mod facade;
 pub mod listing;
 mod model;
 
-pub use model::{Auth, OperationModel, Retry, operations, schema_name, snake_case};
+pub use model::{Auth, OperationModel, Pagination, Retry, operations, schema_name, snake_case};
 
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle};

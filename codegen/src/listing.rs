@@ -36,7 +36,7 @@ pub fn api_listing(spec: &OpenAPI) -> Result<String, String> {
     );
     out.push_str("\n## Operations\n");
     for op in &ops {
-        write_operation(&mut out, op, signatures.get(op.method_name.as_str()));
+        write_operation(&mut out, op, &signatures);
     }
     out.push_str("\n## Types (`rizzitgo_open_api::types`)\n\n");
     out.push_str(
@@ -51,7 +51,12 @@ pub fn api_listing(spec: &OpenAPI) -> Result<String, String> {
     Ok(out)
 }
 
-fn write_operation(out: &mut String, op: &OperationModel, signature: Option<&String>) {
+fn write_operation(
+    out: &mut String,
+    op: &OperationModel,
+    signatures: &std::collections::BTreeMap<String, String>,
+) {
+    let signature = signatures.get(op.method_name.as_str());
     let _ = writeln!(out, "\n### `{}`: {}\n", op.operation_id, op.summary);
     let _ = writeln!(out, "- `{} {}`", op.http_method, op.path);
     let auth = match op.auth {
@@ -76,9 +81,31 @@ fn write_operation(out: &mut String, op: &OperationModel, signature: Option<&Str
         op.body_schema,
         simplify(&op.data_type)
     );
+    if let Some(p) = &op.pagination {
+        let mut counts: Vec<String> = Vec::new();
+        counts.extend(p.total.iter().map(|f| format!("total `{f}`")));
+        counts.extend(p.total_pages.iter().map(|f| format!("pages `{f}`")));
+        let size = match (&p.page_size, p.max_page_size) {
+            (Some(field), Some(max)) => format!(", size `{field}` (at most {max})"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "- Paginated: page `{}`{size}, items `{}`{}",
+            p.page,
+            p.items,
+            counts.iter().map(|c| format!(", {c}")).collect::<String>()
+        );
+    }
     match signature {
         Some(sig) => {
-            let _ = writeln!(out, "\n```rust\n{sig}\n```");
+            let _ = writeln!(out, "\n```rust\n{sig}");
+            for suffix in ["_pages", "_stream"] {
+                if let Some(walk) = signatures.get(&format!("{}{suffix}", op.method_name)) {
+                    let _ = writeln!(out, "{walk}");
+                }
+            }
+            let _ = writeln!(out, "```");
         }
         None => {
             let _ = writeln!(
@@ -325,6 +352,19 @@ fn render_type(ty: &Type) -> String {
         }
         Type::Paren(p) => render_type(&p.elem),
         Type::Group(g) => render_type(&g.elem),
+        Type::ImplTrait(t) => {
+            let bounds: Vec<String> = t
+                .bounds
+                .iter()
+                .map(|bound| match bound {
+                    TypeParamBound::Trait(t) => render_path(&t.path),
+                    TypeParamBound::Lifetime(l) => format!("'{}", l.ident),
+                    // `use<B>`: written as rustfmt would.
+                    other => quote::quote!(#other).to_string().replace(' ', ""),
+                })
+                .collect();
+            format!("impl {}", bounds.join(" + "))
+        }
         other => quote::quote!(#other).to_string(),
     }
 }
@@ -350,6 +390,9 @@ fn render_path(path: &syn::Path) -> String {
                     .iter()
                     .map(|arg| match arg {
                         GenericArgument::Type(ty) => render_type(ty),
+                        GenericArgument::AssocType(assoc) => {
+                            format!("{} = {}", assoc.ident, render_type(&assoc.ty))
+                        }
                         GenericArgument::Lifetime(l) => format!("'{}", l.ident),
                         other => quote::quote!(#other).to_string(),
                     })

@@ -53,6 +53,31 @@ pub struct OperationModel {
     pub data_type: String,
     /// `x-nullable-data: true`: a success may carry `data: null` (the method returns `Option`).
     pub nullable_data: bool,
+    /// `x-pagination`: how to walk its pages (the SDK then generates `*_pages` and `*_stream`).
+    pub pagination: Option<Pagination>,
+    /// The builder calls that make the spec's request example, one `.field(value)` per line
+    /// (e.g. `.goods_id("123456")`), for the method's documentation.
+    pub example_calls: Vec<(String, String)>,
+}
+
+/// `x-pagination` of an operation: which request field numbers the pages, which response
+/// fields hold the items and tell when to stop. Field names are the wire names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pagination {
+    /// The request field of the page number, counted from 1 (e.g. `pageNo`).
+    pub page: String,
+    /// The request field of the page size, if the caller chooses it (e.g. `pageSize`).
+    pub page_size: Option<String>,
+    /// The largest page size the spec allows (the `maximum` of the page-size field).
+    pub max_page_size: Option<u64>,
+    /// The response field holding the page's items (e.g. `list`).
+    pub items: String,
+    /// The Rust type of one item, as source text.
+    pub item_type: String,
+    /// The response field with the total number of items, if any (e.g. `total`).
+    pub total: Option<String>,
+    /// The response field with the number of pages, if any (e.g. `totalPage`).
+    pub total_pages: Option<String>,
 }
 
 /// Reads every operation of the spec, in path order.
@@ -104,6 +129,23 @@ fn operation(
     type_name(&body_schema).map_err(|e| format!("{at}: {e}"))?;
     type_name(&envelope_schema).map_err(|e| format!("{at}: {e}"))?;
     let data_type = envelope_data_type(spec, &envelope_schema)?;
+    let pagination = match op.extensions.get("x-pagination") {
+        None => None,
+        Some(value) => Some(
+            pagination(spec, value, &body_schema, &data_type)
+                .map_err(|e| format!("{at}: x-pagination: {e}"))?,
+        ),
+    };
+    let nullable_data =
+        op.extensions.get("x-nullable-data") == Some(&serde_json::Value::Bool(true));
+    if nullable_data && pagination.is_some() {
+        return Err(format!(
+            "{at}: x-pagination and x-nullable-data cannot be combined (a page is never null)"
+        ));
+    }
+    let example_calls = request_example(op)
+        .map(|example| builder_calls(spec, &body_schema, example))
+        .unwrap_or_default();
     Ok(OperationModel {
         method_name: snake_case(&operation_id),
         operation_id,
@@ -123,8 +165,155 @@ fn operation(
         body_schema,
         envelope_schema,
         data_type,
-        nullable_data: op.extensions.get("x-nullable-data") == Some(&serde_json::Value::Bool(true)),
+        nullable_data,
+        pagination,
+        example_calls,
     })
+}
+
+fn request_example(op: &Operation) -> Option<&serde_json::Value> {
+    let body = op.request_body.as_ref()?.as_item()?;
+    let (_, media) = body.content.first()?;
+    media.example.as_ref().or_else(|| {
+        media
+            .examples
+            .values()
+            .find_map(|e| e.as_item().and_then(|e| e.value.as_ref()))
+    })
+}
+
+/// `(wire field, builder call)` for each field of a request example: `.goods_id("123456")`,
+/// `.rno(Some("ABC123".to_owned()))`, `.completion_time(Some(types::TimeRange([…])))`.
+fn builder_calls(
+    spec: &OpenAPI,
+    body_schema: &str,
+    example: &serde_json::Value,
+) -> Vec<(String, String)> {
+    let (Some(fields), Ok(schema)) = (example.as_object(), object_schema(spec, body_schema)) else {
+        return Vec::new();
+    };
+    let mut calls = Vec::new();
+    for (name, value) in fields {
+        let optional = !schema.required.contains(name);
+        let newtype = match schema.properties.get(name) {
+            Some(ReferenceOr::Reference { reference }) => Some(schema_name(reference).to_owned()),
+            _ => None,
+        };
+        let expr = match value {
+            serde_json::Value::String(text) if optional => format!("{text:?}.to_owned()"),
+            serde_json::Value::String(text) => format!("{text:?}"),
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::Bool(b) => b.to_string(),
+            serde_json::Value::Array(items) => {
+                let items: Vec<String> = items
+                    .iter()
+                    .filter_map(|item| item.as_str().map(|t| format!("{t:?}.parse()?")))
+                    .collect();
+                match &newtype {
+                    Some(ty) => format!("types::{ty}([{}])", items.join(", ")),
+                    None => format!("vec![{}]", items.join(", ")),
+                }
+            }
+            _ => continue,
+        };
+        let expr = if optional {
+            format!("Some({expr})")
+        } else {
+            expr
+        };
+        calls.push((name.clone(), format!(".{}({expr})", snake_case(name))));
+    }
+    calls
+}
+
+/// Reads and checks `x-pagination` against the request and response schemas.
+fn pagination(
+    spec: &OpenAPI,
+    value: &serde_json::Value,
+    body_schema: &str,
+    data_type: &str,
+) -> Result<Pagination, String> {
+    let object = value
+        .as_object()
+        .ok_or("must be an object (page, pageSize, items, total, totalPages)")?;
+    for key in object.keys() {
+        if !["page", "pageSize", "items", "total", "totalPages"].contains(&key.as_str()) {
+            return Err(format!("unknown key `{key}`"));
+        }
+    }
+    let text = |key: &str| -> Result<Option<String>, String> {
+        match object.get(key) {
+            None => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(format!("`{key}` must be a field name")),
+        }
+    };
+    let request = object_schema(spec, body_schema)?;
+    let page = text("page")?.ok_or("`page` (the request's page-number field) is required")?;
+    if !request.required.contains(&page) {
+        return Err(format!(
+            "`{page}` must be a required field of {body_schema}"
+        ));
+    }
+    let page_size = text("pageSize")?;
+    let max_page_size = match &page_size {
+        None => None,
+        Some(field) => {
+            let Some(ReferenceOr::Item(schema)) = request.properties.get(field) else {
+                return Err(format!("{body_schema} has no inline field `{field}`"));
+            };
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Integer(int)) => match int.maximum {
+                    Some(max) if max >= 1 => Some(max.unsigned_abs()),
+                    _ => return Err(format!("`{field}` needs a `maximum` (the largest page)")),
+                },
+                _ => return Err(format!("`{field}` must be an integer")),
+            }
+        }
+    };
+    let data_name = data_type
+        .strip_prefix("crate::types::")
+        .ok_or("the response `data` must be a schema")?;
+    let data = object_schema(spec, data_name)?;
+    let items = text("items")?.ok_or("`items` (the response's item list) is required")?;
+    let item_type = match data.properties.get(&items) {
+        Some(ReferenceOr::Item(schema)) => match &schema.schema_kind {
+            SchemaKind::Type(Type::Array(arr)) => match &arr.items {
+                Some(ReferenceOr::Reference { reference }) => types_path(reference)?,
+                _ => return Err(format!("`{items}` must be an array of a $ref schema")),
+            },
+            _ => return Err(format!("`{items}` must be an array")),
+        },
+        _ => return Err(format!("{data_name} has no inline field `{items}`")),
+    };
+    let (total, total_pages) = (text("total")?, text("totalPages")?);
+    for field in total.iter().chain(&total_pages) {
+        if !data.properties.contains_key(field) {
+            return Err(format!("{data_name} has no field `{field}`"));
+        }
+        if data.required.contains(field) || data.required.contains(&items) {
+            // Response fields are optional in this spec: the generated code reads `Option`s.
+            return Err(format!(
+                "{data_name}: `{field}` and `{items}` must be optional"
+            ));
+        }
+    }
+    Ok(Pagination {
+        page,
+        page_size,
+        max_page_size,
+        items,
+        item_type,
+        total,
+        total_pages,
+    })
+}
+
+fn object_schema<'a>(spec: &'a OpenAPI, name: &str) -> Result<&'a openapiv3::ObjectType, String> {
+    match &component(spec, name)?.schema_kind {
+        SchemaKind::Type(Type::Object(obj)) => Ok(obj),
+        _ => Err(format!("{name} must be an object schema")),
+    }
 }
 
 fn request_body_schema(op: &Operation) -> Option<String> {

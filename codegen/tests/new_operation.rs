@@ -118,3 +118,96 @@ fn a_schema_name_that_is_not_a_rust_type_name_is_refused() {
     assert!(error.contains("CommonResultGOODSStock"), "{error}");
     assert!(error.contains("PascalCase"), "{error}");
 }
+
+/// The stock operation, paginated over a list of stock records.
+fn spec_with_paginated_operation(pagination: &str) -> String {
+    spec_with_new_operation()
+        .replace(
+            "      x-retry-safe: true\n      tags: [goods]\n      summary: Query goods stock",
+            &format!(
+                "      x-retry-safe: true\n{pagination}      tags: [goods]\n      summary: Query goods stock"
+            ),
+        )
+        .replace(
+            "$ref: \"#/components/schemas/GoodsRequest\"\n      responses:\n        \"200\":\n          description: The stock.",
+            "$ref: \"#/components/schemas/StockPageRequest\"\n      responses:\n        \"200\":\n          description: The stock.",
+        )
+        .replacen(
+            "  schemas:\n",
+            r##"  schemas:
+    StockPageRequest:
+      type: object
+      required: [pageNo, pageSize]
+      properties:
+        pageNo:
+          type: integer
+          format: int32
+          minimum: 1
+        pageSize:
+          type: integer
+          format: int32
+          minimum: 1
+          maximum: 50
+    StockRecord:
+      type: object
+      properties:
+        stockNum:
+          type: integer
+          format: int64
+"##,
+            1,
+        )
+        .replace(
+            "    GoodsStock:\n      type: object\n      properties:\n",
+            "    GoodsStock:\n      type: object\n      properties:\n        records:\n          type: array\n          items:\n            $ref: \"#/components/schemas/StockRecord\"\n        total:\n          type: integer\n          format: int64\n",
+        )
+}
+
+const PAGINATION: &str = "      x-pagination:\n        page: pageNo\n        pageSize: pageSize\n        items: records\n        total: total\n";
+
+#[test]
+fn an_added_paginated_operation_gets_its_streams_with_no_hand_written_code() {
+    let spec = parse_spec(&spec_with_paginated_operation(PAGINATION)).unwrap();
+    let generated = generate(&spec).unwrap();
+    let facade = generated.facade.replace(char::is_whitespace, "");
+    assert!(
+        facade.contains("pubfngoods_stock_pages<B>(&self,filter:B,)"),
+        "{}",
+        generated.facade
+    );
+    assert!(facade.contains("pubfngoods_stock_stream<B>(&self,filter:B,)"));
+    assert!(facade.contains("Item=::std::result::Result<crate::types::StockRecord,crate::Error>"));
+    // The largest page the spec allows, unless the filter sets one.
+    assert!(facade.contains(".unwrap_or(50u32)"));
+    assert!(facade.contains("&mutpage.records"));
+}
+
+#[test]
+fn a_wrong_x_pagination_is_refused_naming_the_operation_and_the_field() {
+    for (pagination, expected) in [
+        (
+            PAGINATION.replace("items: records", "items: rows"),
+            "no inline field `rows`",
+        ),
+        (
+            PAGINATION.replace("page: pageNo", "page: pageNumber"),
+            "`pageNumber` must be a required field",
+        ),
+        (
+            PAGINATION.replace("total: total", "total: count"),
+            "no field `count`",
+        ),
+        (
+            format!("{PAGINATION}        cursor: next\n"),
+            "unknown key `cursor`",
+        ),
+    ] {
+        let spec = parse_spec(&spec_with_paginated_operation(&pagination)).unwrap();
+        let error = generate(&spec).unwrap_err();
+        assert!(
+            error.contains("POST /open-api/goods/stock: x-pagination"),
+            "{error}"
+        );
+        assert!(error.contains(expected), "{expected}: {error}");
+    }
+}

@@ -63,6 +63,7 @@ fn is_admin_path(path: &str) -> bool {
             | "/__mock/qps-limit"
             | "/__mock/future-fields"
             | "/__mock/reset-stats"
+            | "/__mock/add-qc-records"
     )
 }
 
@@ -160,6 +161,17 @@ fn post(shared: &Shared, path: &str, body: &Map<String, Value>) -> AdminResult {
         }
         "/__mock/reset-stats" => {
             shared.stats.reset();
+            ok()
+        }
+        "/__mock/add-qc-records" => {
+            let n = uint(body, "n")?.unwrap_or(1);
+            let n = usize::try_from(n).map_err(|_| bad("n is too large"))?;
+            let time = match body.get("completionTime") {
+                Some(Value::String(t)) => t,
+                None | Some(Value::Null) => return Err(bad("completionTime is required")),
+                Some(_) => return Err(bad("completionTime must be a string")),
+            };
+            shared.add_qc_records(n, time).map_err(bad)?;
             ok()
         }
         _ if is_admin_path(path) => Err((

@@ -156,6 +156,33 @@ impl MockGateway {
         self.shared.future_fields.store(on, Ordering::SeqCst);
     }
 
+    /// Adds `n` synthetic QC records to this gateway only (never to the seeded data, nor to
+    /// other gateways); from then on qc-page, qc-detail and qc-images answer them along with
+    /// the seeded records, in the usual order (latest completion first, then goodsId).
+    ///
+    /// Every record is completed and created at `completion_time` (`yyyy-MM-dd HH:mm:ss`, a
+    /// real date and time of day), has source 1, one photo
+    /// `https://example.com/qc/extra-<goodsId>.jpg` and small deterministic dimensions. Its
+    /// goods id is `7` followed by a per-gateway counter zero-padded to 8 digits, starting at
+    /// `700000001` and continuing across calls; no seeded goods has such an id, and the
+    /// goods has no detail record (goods detail answers "Goods does not exist").
+    ///
+    /// Returns the new goods ids, in order. Refuses (adding nothing) a malformed
+    /// `completion_time`, or an `n` beyond the 99,999,999 ids of a gateway. `n = 0` adds
+    /// nothing. The records stay until the gateway stops (`reset_stats` keeps them).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let gw = rizzitgo_mock_gateway::MockGateway::start().await?;
+    /// let ids = gw.add_qc_records(2, "2026-06-30 23:00:00").unwrap();
+    /// assert_eq!(ids, ["700000001", "700000002"]);
+    /// assert!(gw.add_qc_records(1, "2026-06-31 00:00:00").is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn add_qc_records(&self, n: usize, completion_time: &str) -> Result<Vec<String>, String> {
+        self.shared.add_qc_records(n, completion_time)
+    }
+
     /// Stops the server, closes its connections, and waits until it has stopped.
     pub async fn shutdown(self) {
         let MockGateway { shutdown, task, .. } = self;

@@ -45,7 +45,10 @@
 //! - Unknown goods → [`seed::codes::GOODS_NOT_EXISTS`] "Goods does not exist"; a known goods
 //!   without QC → qc-detail `data: null`, qc-images `data: []`.
 //! - QC page: filters goodsId (exact), source, createTime and completionTime (inclusive);
-//!   latest completion first; `total` = filtered count.
+//!   latest completion first, then goodsId; `total` = filtered count.
+//! - QC records a test added to one gateway ([`MockGateway::add_qc_records`] or
+//!   `POST /__mock/add-qc-records`) are served with the seeded ones by qc-page, qc-detail and
+//!   qc-images of that gateway only.
 //! - Image search: 20 per page, results depend on the source only; a page past the end is
 //!   empty with the same totals.
 //! - URL parse: whitespace and non-ASCII characters (Chinese text, full-width punctuation)
@@ -104,7 +107,9 @@
 //! `POST /__mock/latency {"ms":100}`; `POST /__mock/drop-next {"n":1,"at":"before"|"after"}`;
 //! `POST /__mock/expire-tokens`; `POST /__mock/revoke-tokens`; `POST /__mock/advance-clock {"secs":600}` (or `"ms"`);
 //! `POST /__mock/qps-limit {"limit":5}` (`null` removes it); `POST /__mock/future-fields
-//! {"on":true}`; `POST /__mock/reset-stats`; `GET /__mock/stats`; `GET /__mock/credentials`.
+//! {"on":true}`; `POST /__mock/reset-stats`; `POST /__mock/add-qc-records
+//! {"n":3,"completionTime":"2026-06-30 23:00:00"}` ([`MockGateway::add_qc_records`]; `n`
+//! defaults to 1); `GET /__mock/stats`; `GET /__mock/credentials`.
 //! Answers `{"ok":true}` (or the requested JSON); errors `{"error":"…"}` with 400/404/405.
 #![deny(missing_docs)]
 

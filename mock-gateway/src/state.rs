@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::auth::TokenStore;
 use crate::clock::MockClock;
+use crate::data::qc::{self, QcRecord};
 use crate::envelope::ErrorStyle;
 use crate::faults::Faults;
 use crate::stats::Recorder;
@@ -79,6 +80,9 @@ pub(crate) struct Shared {
     pub(crate) faults: Mutex<Faults>,
     pub(crate) stats: Recorder,
     pub(crate) future_fields: AtomicBool,
+    /// QC records added to this gateway (on top of the seeded ones), kept in qc-page order
+    /// ([`qc::newest_first`]) so a page request merges instead of sorting.
+    pub(crate) extra_qc: Mutex<Vec<QcRecord>>,
 }
 
 /// Locks a mutex, ignoring poisoning: one panicking request must not wedge the mock.
@@ -106,7 +110,43 @@ impl Shared {
             faults: Mutex::default(),
             stats: Recorder::default(),
             future_fields: AtomicBool::new(false),
+            extra_qc: Mutex::default(),
         }
+    }
+
+    /// Adds `n` synthetic QC records completed (and created) at `completion_time`, keeping
+    /// [`Shared::extra_qc`] sorted; answers their goods ids, in order.
+    pub(crate) fn add_qc_records(
+        &self,
+        n: usize,
+        completion_time: &str,
+    ) -> Result<Vec<String>, String> {
+        if !qc::is_valid_date_time(completion_time) {
+            return Err(format!(
+                "completionTime must be a yyyy-MM-dd HH:mm:ss date-time, not {completion_time:?}"
+            ));
+        }
+        let mut extra = lock(&self.extra_qc);
+        let first = extra.len() as u64 + 1;
+        let room = qc::EXTRA_MAX + 1 - first;
+        let n = u64::try_from(n)
+            .ok()
+            .filter(|n| *n <= room)
+            .ok_or_else(|| {
+                format!("n is too large: at most {room} more QC records fit in the goods id space")
+            })?;
+        let batch: Vec<QcRecord> = (first..first + n)
+            .map(|c| qc::extra_record(c, completion_time))
+            .collect();
+        let ids = batch.iter().map(|r| r.goods_id.clone()).collect();
+        // The batch shares one completion time and its ids are larger than every earlier
+        // one (fixed width), so it is sorted and belongs in one place: after every record
+        // completed at the same time or later.
+        if let Some(head) = batch.first() {
+            let at = extra.partition_point(|r| qc::newest_first(r, head).is_lt());
+            extra.splice(at..at, batch);
+        }
+        Ok(ids)
     }
 
     pub(crate) fn app(&self, client_id: &str) -> Option<&App> {

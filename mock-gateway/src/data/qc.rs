@@ -1,4 +1,7 @@
-//! Seeded QC (quality-control) records, all in June 2026.
+//! Seeded QC (quality-control) records, all in June 2026, and the synthetic records a test
+//! may add to one gateway.
+
+use std::cmp::Ordering;
 
 use serde_json::{Value, json};
 
@@ -34,6 +37,67 @@ impl QcRecord {
             "completionTime": self.completion_time,
         })
     }
+}
+
+/// The qc-page order: latest completion first, then goodsId.
+pub(crate) fn newest_first(a: &QcRecord, b: &QcRecord) -> Ordering {
+    b.completion_time
+        .cmp(&a.completion_time)
+        .then_with(|| a.goods_id.cmp(&b.goods_id))
+}
+
+/// Highest counter of a synthetic goods id (`7` + 8 digits).
+pub(crate) const EXTRA_MAX: u64 = 99_999_999;
+
+/// The goods id of the `counter`-th synthetic record (1-based): `7` followed by the counter
+/// zero-padded to 8 digits. Nine digits starting with 7: no seeded goods id has that shape
+/// (they have 6, 10 or 12 digits), and fixed width makes string order counter order.
+pub(crate) fn extra_goods_id(counter: u64) -> String {
+    format!("7{counter:08}")
+}
+
+/// The `counter`-th synthetic record (source 1, one photo), completed and created at `time`
+/// (already validated).
+pub(crate) fn extra_record(counter: u64, time: &str) -> QcRecord {
+    let goods_id = extra_goods_id(counter);
+    QcRecord {
+        photos: vec![format!("https://example.com/qc/extra-{goods_id}.jpg")],
+        goods_id,
+        source: 1,
+        length: 10 + counter % 40,
+        width: 5 + counter % 20,
+        height: 2 + counter % 15,
+        weight: 100 + counter * 37 % 2000,
+        completion_time: time.to_owned(),
+        create_time: time.to_owned(),
+    }
+}
+
+/// A real `yyyy-MM-dd HH:mm:ss` date-time: the shape, and a calendar date with a time of day
+/// within 00:00:00–23:59:59 (no leap seconds).
+pub(crate) fn is_valid_date_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    let shape = b.len() == 19
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b' ',
+            13 | 16 => *c == b':',
+            _ => c.is_ascii_digit(),
+        });
+    if !shape {
+        return false;
+    }
+    let num = |from: usize, to: usize| s[from..to].parse::<u32>().unwrap_or(u32::MAX);
+    let (year, month, day) = (num(0, 4), num(5, 7), num(8, 10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day) && num(11, 13) < 24 && num(14, 16) < 60 && num(17, 19) < 60
 }
 
 fn at(day: u64, hour: u64, minute: u64) -> String {
@@ -99,4 +163,55 @@ pub(crate) fn records(search: &[Vec<SearchGoods>; 3]) -> Vec<QcRecord> {
     }
     debug_assert_eq!(out.len() as u64, seed::QC_RECORD_COUNT);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_times_must_be_real() {
+        for ok in [
+            "2026-06-30 23:00:00",
+            "2024-02-29 00:00:00",
+            "2000-02-29 12:30:59",
+            "2026-12-31 23:59:59",
+        ] {
+            assert!(is_valid_date_time(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "2026-06-30",
+            "2026-06-30T23:00:00",
+            "2026-06-30 23:00:00 ",
+            "2026-6-30 23:00:00",
+            "2026-13-01 00:00:00",
+            "2026-00-01 00:00:00",
+            "2026-06-00 00:00:00",
+            "2026-06-31 00:00:00",
+            "2026-02-29 00:00:00",
+            "1900-02-29 00:00:00",
+            "2026-06-30 24:00:00",
+            "2026-06-30 23:60:00",
+            "2026-06-30 23:00:60",
+            "２026-06-30 23:00:00",
+        ] {
+            assert!(!is_valid_date_time(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn extra_ids_are_fixed_width_and_unseeded() {
+        assert_eq!(extra_goods_id(1), "700000001");
+        assert_eq!(extra_goods_id(EXTRA_MAX), "799999999");
+        let data = crate::data::dataset();
+        assert!(data.qc.iter().all(|r| r.goods_id.len() != 9));
+        assert!(data.goods.iter().all(|g| g.goods_id.len() != 9));
+        let r = extra_record(42, "2026-06-30 23:00:00");
+        assert_eq!(r.photos, ["https://example.com/qc/extra-700000042.jpg"]);
+        assert_eq!(
+            (r.source, r.create_time.as_str()),
+            (1, "2026-06-30 23:00:00")
+        );
+    }
 }

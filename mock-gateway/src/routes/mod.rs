@@ -78,9 +78,9 @@ impl Endpoint {
         let future = shared.future_fields();
         match self {
             Endpoint::GoodsDetail => goods::detail(body),
-            Endpoint::QcDetail => qc::detail(body),
-            Endpoint::QcImages => qc::images(body),
-            Endpoint::QcPage => qc::page(body),
+            Endpoint::QcDetail => qc::detail(shared, body),
+            Endpoint::QcImages => qc::images(shared, body),
+            Endpoint::QcPage => qc::page(shared, body),
             Endpoint::SearchByImages => search::by_image(body, future),
             Endpoint::UrlParse => url_parse::parse(body),
             Endpoint::Redeem => redeem::redeem(shared, caller, body, future),
