@@ -111,6 +111,17 @@ impl ClientBuilder {
         builder
     }
 
+    /// A builder for a running mock gateway (crate `rizzitgo-mock-gateway`): its URL and its
+    /// seeded application's credentials (feature `mock-gateway`, for tests).
+    #[cfg(feature = "mock-gateway")]
+    pub fn mock(self, gateway: &rizzitgo_mock_gateway::MockGateway) -> Self {
+        let credentials = gateway.credentials();
+        self.base_url(gateway.url())
+            .client_id(credentials.client_id)
+            .client_secret(credentials.client_secret)
+            .tenant_id(credentials.tenant_id)
+    }
+
     /// The gateway to call (default [`Environment::Production`]).
     pub fn environment(mut self, environment: Environment) -> Self {
         self.environment = environment;

@@ -47,6 +47,27 @@ impl Client {
         ClientBuilder::from_env().build()
     }
 
+    /// A client of a running mock gateway (crate `rizzitgo-mock-gateway`), with its seeded
+    /// credentials: the one line a test needs (feature `mock-gateway`).
+    ///
+    /// ```
+    /// use rizzitgo_mock_gateway::{Failure, MockGateway};
+    /// use rizzitgo_open_api::{Client, types::{GoodsRequest, Source}};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let gateway = MockGateway::start().await?;
+    /// let client = Client::for_mock(&gateway)?;
+    /// gateway.fail_next(1, Failure::http(503)); // retried: the call still succeeds
+    /// let goods = client.goods_detail(GoodsRequest::new("123456", Source::Taobao)).await?;
+    /// assert_eq!(goods.price.as_deref(), Some("99.00"));
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "mock-gateway")]
+    pub fn for_mock(gateway: &rizzitgo_mock_gateway::MockGateway) -> Result<Self, Error> {
+        ClientBuilder::new().mock(gateway).build()
+    }
+
     pub(crate) fn from_raw(raw: raw::Client) -> Self {
         Self { raw }
     }

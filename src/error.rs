@@ -20,6 +20,14 @@ const SNIPPET_CHARS: usize = 200;
 /// ([`is_unauthorized`](Error::is_unauthorized), [`is_rate_limited`](Error::is_rate_limited), …)
 /// look at both. Codes are open-ended: [`code`](Error::code) keeps whatever the gateway sent.
 ///
+/// The predicates overlap on purpose: [`is_timeout`](Error::is_timeout) implies
+/// [`is_transport`](Error::is_transport); [`is_invalid_request`](Error::is_invalid_request)
+/// implies [`is_invalid_parameter`](Error::is_invalid_parameter);
+/// [`is_unauthorized`](Error::is_unauthorized), [`is_forbidden`](Error::is_forbidden),
+/// [`is_rate_limited`](Error::is_rate_limited), [`is_duplicate_request`](Error::is_duplicate_request)
+/// and [`is_server_error`](Error::is_server_error) each imply [`is_api`](Error::is_api). To
+/// branch once and exhaustively, `match` on [`kind`](Error::kind).
+///
 /// Every error says how hard the client tried ([`attempts`](Error::attempts)) and, for an
 /// operation with an idempotency key (redeem), which key every attempt carried
 /// ([`request_id`](Error::request_id)). It is `Clone`: the one failure of a token fetch that
@@ -44,6 +52,8 @@ struct Inner {
     request_id: Option<String>,
     /// What the caller should do, when the SDK knows more than the gateway said.
     hint: Option<&'static str>,
+    /// The request field (wire name) a refused request broke.
+    field: Option<&'static str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +69,40 @@ enum Kind {
     /// A timeout elapsed.
     Timeout,
     /// A response body could not be decoded.
+    Decode,
+}
+
+/// What went wrong, one value per failure (unlike the predicates, which overlap: see
+/// [`Error`]). New kinds may be added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The request was refused before sending: a field breaks the spec
+    /// ([`Error::field`] names it). Nothing was sent.
+    InvalidRequest,
+    /// The builder refused the configuration.
+    Config,
+    /// 401: credentials or token refused (after the one replay with a new token).
+    Unauthorized,
+    /// 403: scope missing, wrong user type, or another tenant.
+    Forbidden,
+    /// 429, after the retries the policy allowed.
+    RateLimited,
+    /// 400 from the gateway.
+    InvalidParameter,
+    /// Code 900 / "Duplicate request, please do not retry".
+    DuplicateRequest,
+    /// Any other non-zero `code` (business codes: see [`Error::business_code`]).
+    Business,
+    /// 5xx, after the retries the policy allowed.
+    ServerError,
+    /// A 3xx: redirects are not followed.
+    Redirect,
+    /// No response within the timeout.
+    Timeout,
+    /// Connecting, sending or reading failed.
+    Transport,
+    /// A response that is not the expected JSON.
     Decode,
 }
 
@@ -82,6 +126,7 @@ impl Error {
                 attempts: 0,
                 request_id: None,
                 hint: None,
+                field: None,
             }),
         }
     }
@@ -107,6 +152,17 @@ impl Error {
     ) -> Self {
         let mut e = Self::new(Kind::InvalidRequest, operation);
         e.inner.message = Some(message.into());
+        e
+    }
+
+    /// A request field breaks a rule of the spec: nothing was sent.
+    pub(crate) fn invalid_field(
+        operation: Option<&'static Operation>,
+        field: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut e = Self::invalid_request(operation, message);
+        e.inner.field = Some(field);
         e
     }
 
@@ -327,6 +383,49 @@ impl Error {
         self.inner.retry_after
     }
 
+    /// The request field (its wire name, e.g. `pageSize`) that broke a rule of the spec, for a
+    /// request refused before sending.
+    pub fn field(&self) -> Option<&'static str> {
+        self.inner.field
+    }
+
+    /// What went wrong, as one value to `match` on (the predicates overlap; this does not).
+    ///
+    /// ```
+    /// # fn handle(error: rizzitgo_open_api::Error) {
+    /// use rizzitgo_open_api::ErrorKind;
+    /// match error.kind() {
+    ///     ErrorKind::RateLimited => { /* slow down */ }
+    ///     ErrorKind::InvalidRequest => println!("fix {:?}: {error}", error.field()),
+    ///     ErrorKind::Business => println!("the gateway said no: {:?}", error.business_code()),
+    ///     _ => println!("{error}"),
+    /// }
+    /// # }
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self.inner.kind {
+            Kind::InvalidRequest => ErrorKind::InvalidRequest,
+            Kind::Config => ErrorKind::Config,
+            Kind::Timeout => ErrorKind::Timeout,
+            Kind::Transport => ErrorKind::Transport,
+            Kind::Decode => ErrorKind::Decode,
+            Kind::Api if self.is_unauthorized() => ErrorKind::Unauthorized,
+            Kind::Api if self.is_forbidden() => ErrorKind::Forbidden,
+            Kind::Api if self.is_rate_limited() => ErrorKind::RateLimited,
+            Kind::Api if self.is_duplicate_request() => ErrorKind::DuplicateRequest,
+            Kind::Api if self.is_invalid_parameter() => ErrorKind::InvalidParameter,
+            Kind::Api if self.is_server_error() => ErrorKind::ServerError,
+            Kind::Api if self.status().is_some_and(|s| s.is_redirection()) => ErrorKind::Redirect,
+            Kind::Api => ErrorKind::Business,
+        }
+    }
+
+    /// The gateway's `code`, named where the spec names it ([`BusinessCode`](crate::BusinessCode)); `None` when the
+    /// gateway sent no envelope.
+    pub fn business_code(&self) -> Option<crate::BusinessCode> {
+        self.inner.code.map(crate::BusinessCode::from)
+    }
+
     /// How many requests the client sent for this call, retries and the replay after a
     /// refused token included; 0 when nothing was sent (an invalid request, a configuration
     /// error). For a failed token request, its own attempts.
@@ -415,6 +514,9 @@ impl fmt::Display for Error {
         if let Some(hint) = i.hint {
             write!(f, "; {hint}")?;
         }
+        if let Some(field) = i.field {
+            write!(f, " (field `{field}`)")?;
+        }
         Ok(())
     }
 }
@@ -447,6 +549,9 @@ impl fmt::Debug for Error {
         }
         if let Some(key) = &i.request_id {
             d.field("request_id", key);
+        }
+        if let Some(field) = i.field {
+            d.field("field", &field);
         }
         if let Some(source) = &i.source {
             d.field("source", source);

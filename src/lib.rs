@@ -117,21 +117,39 @@ mod hooks;
 mod idempotency;
 mod operation;
 mod pagination;
+mod responses;
 mod retry;
 mod secret;
 mod tls;
 mod token_cache;
 mod token_endpoint;
 mod transport;
+mod validate;
 
 pub use builder::{ClientBuilder, env_vars};
 pub use client::Client;
 pub use envelope::Envelope;
 pub use environment::Environment;
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 #[doc(hidden)]
 pub use generated::__examples;
-pub use generated::raw::types;
+pub use generated::BusinessCode;
+/// The request and response types of the spec, their builders (`…Builder`), and the named
+/// values of its codes ([`types::Source`]).
+///
+/// A request is built with its required fields, `GoodsRequest::new(goods_id, source)`, or with
+/// `builder()`; both give the builder, on which the optional fields are set. A request missing
+/// a required field does not compile:
+///
+/// ```compile_fail
+/// use rizzitgo_open_api::types::GoodsRequest;
+/// let request = GoodsRequest::new("123456"); // `source` is required too
+/// ```
+pub mod types {
+    pub use crate::generated::extras::*;
+    pub use crate::generated::raw::types::*;
+}
 pub use operation::{Auth, Operation, Retry};
 pub use retry::RetryPolicy;
 pub use secret::SecretToken;
+pub use validate::{Check, FieldRule};

@@ -39,6 +39,8 @@ pub struct Operation {
     pub since: &'static str,
     /// Whether it may be re-sent.
     pub retry: Retry,
+    /// The rules of its request fields, checked before sending.
+    pub rules: &'static [crate::validate::FieldRule],
 }
 
 impl Operation {

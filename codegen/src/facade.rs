@@ -1,11 +1,13 @@
 //! The envelope-unwrapping methods on `crate::Client` and the operation table.
 
-use crate::model::{Auth, OperationModel, Pagination, Retry, snake_case};
+use crate::model::{
+    Auth, Check, FieldRule, NamedCode, OperationModel, Pagination, Retry, snake_case,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// Tokens of the facade file.
-pub fn tokens(ops: &[OperationModel]) -> TokenStream {
+pub fn tokens(ops: &[OperationModel], codes: &[NamedCode]) -> TokenStream {
     let entries = ops.iter().map(table_entry);
     // The token endpoints are driven by the token cache, not by users.
     let methods = ops
@@ -23,6 +25,7 @@ pub fn tokens(ops: &[OperationModel]) -> TokenStream {
         .filter_map(|op| op.pagination.as_ref().map(|p| shape(op, p)));
     let count = ops.len();
     let examples = example_types(ops);
+    let business_code = business_code(codes);
     quote! {
         /// Every operation of the spec, in spec order.
         pub(crate) static OPERATIONS: [crate::Operation; #count] = [#(#entries),*];
@@ -33,6 +36,8 @@ pub fn tokens(ops: &[OperationModel]) -> TokenStream {
         }
 
         #(#shapes)*
+
+        #business_code
 
         #examples
     }
@@ -100,6 +105,7 @@ fn table_entry(op: &OperationModel) -> TokenStream {
         Auth::Basic => quote!(crate::operation::Auth::Basic),
         Auth::Bearer => quote!(crate::operation::Auth::Bearer),
     };
+    let rules = op.rules.iter().map(rule_entry);
     let retry = match &op.retry {
         Retry::Safe => quote!(crate::operation::Retry::Safe),
         Retry::IdempotencyKey(field) => quote!(crate::operation::Retry::IdempotencyKey(#field)),
@@ -115,6 +121,48 @@ fn table_entry(op: &OperationModel) -> TokenStream {
             scopes: &[#(#scopes),*],
             since: #since,
             retry: #retry,
+            rules: &[#(#rules),*],
+        }
+    }
+}
+
+fn rule_entry(rule: &FieldRule) -> TokenStream {
+    let FieldRule {
+        field,
+        rust_name,
+        required,
+        message,
+        required_message,
+        ..
+    } = rule;
+    let opt = |v: &Option<i64>| match v {
+        Some(n) => quote!(::std::option::Option::Some(#n)),
+        None => quote!(::std::option::Option::None),
+    };
+    let check = match &rule.check {
+        Check::Text { min_len, max_len } => {
+            let (min, max) = (
+                opt(&min_len.map(|n| n as i64)),
+                opt(&max_len.map(|n| n as i64)),
+            );
+            quote!(crate::validate::Check::Text { min_len: #min, max_len: #max })
+        }
+        Check::Integer { min, max, one_of } => {
+            let (min, max) = (opt(min), opt(max));
+            quote!(crate::validate::Check::Integer { min: #min, max: #max, one_of: &[#(#one_of),*] })
+        }
+        Check::DateTime => quote!(crate::validate::Check::DateTime),
+        Check::DateTimeRange => quote!(crate::validate::Check::DateTimeRange),
+        Check::Other => quote!(crate::validate::Check::Other),
+    };
+    quote! {
+        crate::validate::FieldRule {
+            field: #field,
+            rust_name: #rust_name,
+            required: #required,
+            message: #message,
+            required_message: #required_message,
+            check: #check,
         }
     }
 }
@@ -140,7 +188,71 @@ fn method(index: usize, op: &OperationModel) -> TokenStream {
             B: ::std::convert::TryInto<#body>,
             <B as ::std::convert::TryInto<#body>>::Error: ::std::fmt::Display,
         {
-            #run(&OPERATIONS[#index], self.raw().#name().body(body).send()).await
+            let operation = &OPERATIONS[#index];
+            // Every rule of the spec, checked here: a refused request never leaves the process.
+            let body: #body = crate::validate::request(operation, body)?;
+            #run(operation, self.raw().#name().body(body).send()).await
+        }
+    }
+}
+
+/// `BusinessCode`: the envelope codes the spec names (`x-codes`), and every other one kept.
+fn business_code(codes: &[NamedCode]) -> TokenStream {
+    let variants = codes.iter().map(|c| {
+        let name = format_ident!("{}", c.name);
+        let doc = format!("{}: {}", c.code, c.meaning);
+        quote!(#[doc = #doc] #name,)
+    });
+    let from = codes.iter().map(|c| {
+        let (name, code) = (format_ident!("{}", c.name), c.code);
+        quote!(#code => Self::#name,)
+    });
+    let to = codes.iter().map(|c| {
+        let (name, code) = (format_ident!("{}", c.name), c.code);
+        quote!(Self::#name => #code,)
+    });
+    let meaning = codes.iter().map(|c| {
+        let (name, text) = (format_ident!("{}", c.name), &c.meaning);
+        quote!(Self::#name => ::std::option::Option::Some(#text),)
+    });
+    quote! {
+        /// An envelope `code` the gateway answered, named where the spec names it (`x-codes`:
+        /// the gateway framework's global codes); any other code (the 10-digit business codes
+        /// of the modules, say) is kept in [`BusinessCode::Unknown`]. From
+        /// [`Error::business_code`](crate::Error::business_code).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum BusinessCode {
+            #(#variants)*
+            /// A code the spec does not name, as the gateway sent it.
+            Unknown(i64),
+        }
+
+        impl ::std::convert::From<i64> for BusinessCode {
+            fn from(code: i64) -> Self {
+                match code {
+                    #(#from)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl BusinessCode {
+            /// The code as the gateway sent it.
+            pub fn code(self) -> i64 {
+                match self {
+                    #(#to)*
+                    Self::Unknown(code) => code,
+                }
+            }
+
+            /// What the spec says it means; `None` for an unnamed code.
+            pub fn meaning(self) -> ::std::option::Option<&'static str> {
+                match self {
+                    #(#meaning)*
+                    Self::Unknown(_) => ::std::option::Option::None,
+                }
+            }
         }
     }
 }

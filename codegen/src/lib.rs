@@ -11,11 +11,15 @@
 //!   the hand-written layer reads at run time.
 #![deny(missing_docs)]
 
+mod extras;
 mod facade;
 pub mod listing;
 mod model;
 
-pub use model::{Auth, OperationModel, Pagination, Retry, operations, schema_name, snake_case};
+pub use model::{
+    Auth, Check, ErrorDoc, FieldRule, NamedCode, OperationModel, Pagination, Retry, named_codes,
+    operations, schema_name, snake_case,
+};
 
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle};
@@ -38,11 +42,24 @@ pub fn parse_spec(text: &str) -> Result<OpenAPI, String> {
 pub fn generate(spec: &OpenAPI) -> Result<Generated, String> {
     let ops = operations(spec)?;
     let raw = raw_client(spec, &ops)?;
-    let facade = facade::tokens(&ops);
+    let facade = facade_tokens(spec, &ops, &raw)?;
     Ok(Generated {
         raw: format_tokens(raw)?,
         facade: format_tokens(facade)?,
     })
+}
+
+/// The facade file: the methods, the operation table, and the extras of the generated types.
+pub fn facade_tokens(
+    spec: &OpenAPI,
+    ops: &[OperationModel],
+    raw: &proc_macro2::TokenStream,
+) -> Result<proc_macro2::TokenStream, String> {
+    let raw: syn::File =
+        syn::parse2(raw.clone()).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let mut tokens = facade::tokens(ops, &named_codes(spec)?);
+    tokens.extend(extras::tokens(spec, ops, &raw)?);
+    Ok(tokens)
 }
 
 /// progenitor's output for the spec, as tokens.

@@ -17,10 +17,11 @@ use syn::{
 /// always gives the same text.
 pub fn api_listing(spec: &OpenAPI) -> Result<String, String> {
     let ops = operations(spec)?;
-    let raw = syn::parse2::<syn::File>(crate::raw_client(spec, &ops)?)
-        .map_err(|e| format!("generated code does not parse: {e}"))?;
-    let facade = syn::parse2::<syn::File>(crate::facade::tokens(&ops))
+    let raw_tokens = crate::raw_client(spec, &ops)?;
+    let facade = syn::parse2::<syn::File>(crate::facade_tokens(spec, &ops, &raw_tokens)?)
         .map_err(|e| format!("generated facade does not parse: {e}"))?;
+    let raw = syn::parse2::<syn::File>(raw_tokens)
+        .map_err(|e| format!("generated code does not parse: {e}"))?;
     let signatures = facade_signatures(&facade);
 
     let mut out = String::new();
@@ -305,7 +306,7 @@ fn enum_text(e: &ItemEnum) -> String {
 }
 
 /// The value of `#[serde(rename = "…")]`, if any.
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     let mut rename = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {

@@ -55,9 +55,134 @@ pub struct OperationModel {
     pub nullable_data: bool,
     /// `x-pagination`: how to walk its pages (the SDK then generates `*_pages` and `*_stream`).
     pub pagination: Option<Pagination>,
+    /// The rules of the request body's fields, checked before sending.
+    pub rules: Vec<FieldRule>,
+    /// `x-errors`: the failures it documents, for its "Errors" section.
+    pub errors: Vec<ErrorDoc>,
     /// The builder calls that make the spec's request example, one `.field(value)` per line
     /// (e.g. `.goods_id("123456")`), for the method's documentation.
     pub example_calls: Vec<(String, String)>,
+}
+
+/// A named envelope `code` (`x-codes` at the spec's root).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedCode {
+    /// The code.
+    pub code: i64,
+    /// The Rust variant name, e.g. `TooManyRequests`.
+    pub name: String,
+    /// What it means.
+    pub meaning: String,
+}
+
+/// One failure an operation documents (`x-errors`): by code, or by the guide's message when
+/// the code is not published.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorDoc {
+    /// The code, when published.
+    pub code: Option<i64>,
+    /// The gateway's message, when the guide gives it.
+    pub message: Option<String>,
+    /// When it happens.
+    pub when: String,
+}
+
+/// The named codes of the spec (`x-codes`), in spec order.
+pub fn named_codes(spec: &OpenAPI) -> Result<Vec<NamedCode>, String> {
+    let Some(list) = spec.extensions.get("x-codes") else {
+        return Ok(Vec::new());
+    };
+    let list = list.as_array().ok_or("x-codes must be a list")?;
+    list.iter()
+        .map(|item| {
+            let code = item.get("code").and_then(|v| v.as_i64());
+            let name = item.get("name").and_then(|v| v.as_str());
+            let meaning = item.get("meaning").and_then(|v| v.as_str());
+            match (code, name, meaning) {
+                (Some(code), Some(name), Some(meaning)) if type_name(name).is_ok() => {
+                    Ok(NamedCode {
+                        code,
+                        name: name.to_owned(),
+                        meaning: meaning.to_owned(),
+                    })
+                }
+                _ => Err(format!(
+                    "x-codes: every entry needs `code`, a PascalCase `name` and `meaning`: {item}"
+                )),
+            }
+        })
+        .collect()
+}
+
+fn error_docs(op: &Operation) -> Result<Vec<ErrorDoc>, String> {
+    let Some(list) = op.extensions.get("x-errors") else {
+        return Ok(Vec::new());
+    };
+    let list = list.as_array().ok_or("x-errors must be a list")?;
+    list.iter()
+        .map(|item| {
+            let code = item.get("code").and_then(|v| v.as_i64());
+            let message = item
+                .get("message")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            let when = item.get("when").and_then(|v| v.as_str());
+            match (code.is_some() || message.is_some(), when) {
+                (true, Some(when)) => Ok(ErrorDoc {
+                    code,
+                    message,
+                    when: when.to_owned(),
+                }),
+                _ => Err(format!(
+                    "x-errors: every entry needs `code` or `message`, and `when`: {item}"
+                )),
+            }
+        })
+        .collect()
+}
+
+/// One field of a request body and the rule it must follow, read from its schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldRule {
+    /// The wire name, e.g. `pageSize`.
+    pub field: String,
+    /// The Rust field name typify gives it, e.g. `page_size`.
+    pub rust_name: String,
+    /// Whether the schema requires it.
+    pub required: bool,
+    /// What the user reads when the value breaks the rule (`x-message`, else made from it).
+    pub message: String,
+    /// What the user reads when the field is missing (`x-required-message`, else made).
+    pub required_message: String,
+    /// The rule.
+    pub check: Check,
+}
+
+/// The rule of one field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Check {
+    /// A string, of at least / at most so many characters.
+    Text {
+        /// `minLength`.
+        min_len: Option<u64>,
+        /// `maxLength`.
+        max_len: Option<u64>,
+    },
+    /// An integer within bounds, or one of a list.
+    Integer {
+        /// `minimum`.
+        min: Option<i64>,
+        /// `maximum`.
+        max: Option<i64>,
+        /// `enum`.
+        one_of: Vec<i64>,
+    },
+    /// A platform date-time (`x-date-time`): a real calendar date and time.
+    DateTime,
+    /// Two platform date-times, `[start, end]`, start not after end.
+    DateTimeRange,
+    /// Anything else: typify's conversion is the check.
+    Other,
 }
 
 /// `x-pagination` of an operation: which request field numbers the pages, which response
@@ -143,6 +268,8 @@ fn operation(
             "{at}: x-pagination and x-nullable-data cannot be combined (a page is never null)"
         ));
     }
+    let rules = field_rules(spec, &body_schema).map_err(|e| format!("{at}: {e}"))?;
+    let errors = error_docs(op).map_err(|e| format!("{at}: {e}"))?;
     let example_calls = request_example(op)
         .map(|example| builder_calls(spec, &body_schema, example))
         .unwrap_or_default();
@@ -167,8 +294,119 @@ fn operation(
         data_type,
         nullable_data,
         pagination,
+        rules,
+        errors,
         example_calls,
     })
+}
+
+/// The rule of every field of a request body schema, in schema order.
+fn field_rules(spec: &OpenAPI, body_schema: &str) -> Result<Vec<FieldRule>, String> {
+    let schema = component(spec, body_schema)?;
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        // A form body of the token endpoint, say: nothing to check field by field.
+        return Ok(Vec::new());
+    };
+    let mut rules = Vec::new();
+    for (field, property) in &object.properties {
+        let (own, resolved) = match property {
+            ReferenceOr::Item(s) => (Some(&**s), &**s),
+            ReferenceOr::Reference { reference } => {
+                (None, component(spec, schema_name(reference))?)
+            }
+        };
+        let text = |key: &str| -> Option<String> {
+            own.and_then(|s| s.schema_data.extensions.get(key))
+                .or_else(|| resolved.schema_data.extensions.get(key))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        let check = check_of(spec, resolved)?;
+        let message = text("x-message").unwrap_or_else(|| default_message(field, &check));
+        let required_message =
+            text("x-required-message").unwrap_or_else(|| format!("`{field}` is required"));
+        rules.push(FieldRule {
+            rust_name: snake_case(field),
+            field: field.clone(),
+            required: object.required.contains(field),
+            message,
+            required_message,
+            check,
+        });
+    }
+    Ok(rules)
+}
+
+fn is_date_time(schema: &Schema) -> bool {
+    schema.schema_data.extensions.get("x-date-time") == Some(&serde_json::Value::Bool(true))
+}
+
+fn check_of(spec: &OpenAPI, schema: &Schema) -> Result<Check, String> {
+    if is_date_time(schema) {
+        return Ok(Check::DateTime);
+    }
+    Ok(match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => Check::Text {
+            min_len: s.min_length.map(|n| n as u64),
+            max_len: s.max_length.map(|n| n as u64),
+        },
+        SchemaKind::Type(Type::Integer(i)) => Check::Integer {
+            min: i
+                .minimum
+                .map(|n| if i.exclusive_minimum { n + 1 } else { n }),
+            max: i
+                .maximum
+                .map(|n| if i.exclusive_maximum { n - 1 } else { n }),
+            one_of: i.enumeration.iter().flatten().copied().collect(),
+        },
+        SchemaKind::Type(Type::Array(a)) => {
+            let item = match &a.items {
+                Some(ReferenceOr::Reference { reference }) => {
+                    Some(component(spec, schema_name(reference))?)
+                }
+                Some(ReferenceOr::Item(s)) => Some(&**s),
+                None => None,
+            };
+            if item.is_some_and(is_date_time) && a.min_items == Some(2) && a.max_items == Some(2) {
+                Check::DateTimeRange
+            } else {
+                Check::Other
+            }
+        }
+        _ => Check::Other,
+    })
+}
+
+fn default_message(field: &str, check: &Check) -> String {
+    match check {
+        Check::Text {
+            min_len: Some(1),
+            max_len: None,
+        } => format!("`{field}` must not be empty"),
+        Check::Text { min_len, max_len } => match (min_len, max_len) {
+            (Some(a), Some(b)) => format!("`{field}` must be {a} to {b} characters"),
+            (Some(a), None) => format!("`{field}` must be at least {a} characters"),
+            (None, Some(b)) => format!("`{field}` must be at most {b} characters"),
+            (None, None) => format!("`{field}` is not valid"),
+        },
+        Check::Integer { one_of, .. } if !one_of.is_empty() => {
+            let values: Vec<String> = one_of.iter().map(i64::to_string).collect();
+            format!("`{field}` must be one of {}", values.join(", "))
+        }
+        Check::Integer { min, max, .. } => match (min, max) {
+            (Some(a), Some(b)) => format!("`{field}` must be between {a} and {b}"),
+            (Some(a), None) => format!("`{field}` must be at least {a}"),
+            (None, Some(b)) => format!("`{field}` must be at most {b}"),
+            (None, None) => format!("`{field}` must be an integer"),
+        },
+        Check::DateTime => {
+            format!("`{field}` must be a real date-time `yyyy-MM-dd HH:mm:ss` (UTC+8)")
+        }
+        Check::DateTimeRange => format!(
+            "`{field}` must be [start, end]: two real date-times `yyyy-MM-dd HH:mm:ss` (UTC+8), start not after end"
+        ),
+        Check::Other => format!("`{field}` is not valid"),
+    }
 }
 
 fn request_example(op: &Operation) -> Option<&serde_json::Value> {

@@ -69,9 +69,13 @@ fn an_added_operation_becomes_a_typed_method() {
         "pubasyncfngoods_stock<B>(&self,body:B,)->::std::result::Result<crate::types::GoodsStock,crate::Error>"
     ), "{}", generated.facade);
     assert!(facade.contains("B:::std::convert::TryInto<crate::types::GoodsRequest>"));
+    assert!(facade.contains("letoperation=&OPERATIONS[0usize];"));
     assert!(facade.contains(
-        "crate::call::run(&OPERATIONS[0usize],self.raw().goods_stock().body(body).send())"
+        "letbody:crate::types::GoodsRequest=crate::validate::request(operation,body,)?;"
     ));
+    assert!(
+        facade.contains("crate::call::run(operation,self.raw().goods_stock().body(body).send())")
+    );
     assert!(facade.contains(
         r#"name:"goods_stock",operation_id:"goodsStock",method:"POST",path:"/open-api/goods/stock",auth:crate::operation::Auth::Bearer,scopes:&["goods:detail:read"],since:"1.5",retry:crate::operation::Retry::Safe"#
     ));

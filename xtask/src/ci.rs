@@ -13,7 +13,8 @@ pub const CONFORMANCE: &str = "scripts/conformance.sh";
 
 /// The SDK's optional features every step builds with (one set: no step rebuilds another's
 /// artefacts). The TLS stack is the default one.
-pub const FEATURES: &str = "rizzitgo-open-api/jiff,rizzitgo-open-api/chrono";
+pub const FEATURES: &str =
+    "rizzitgo-open-api/jiff,rizzitgo-open-api/chrono,rizzitgo-open-api/mock-gateway";
 
 /// Variables that would point the examples at a real gateway: CI runs them against the mock.
 const CREDENTIAL_VARS: [&str; 5] = [
@@ -88,6 +89,7 @@ pub fn run(project: &Project) -> Result<()> {
         (
             "cargo package --workspace (each crate builds from its tarball)",
             Box::new(|| {
+                forget_packaged_sources()?;
                 run_command(
                     cargo().args(["package", "--workspace", "--allow-dirty"]),
                     "cargo package --workspace",
@@ -128,6 +130,60 @@ pub fn run(project: &Project) -> Result<()> {
         duration_text(start.elapsed()),
         timings.join(", ")
     );
+    Ok(())
+}
+
+/// `cargo package --workspace` verifies each crate against the others through a local registry
+/// (`target/package/tmp-registry`) whose sources cargo extracts once per name and version: a
+/// second run with changed code but the same version would build the first run's copy. Those
+/// extracted copies of this workspace's crates (in local registries only, never crates.io's)
+/// are removed first, and so are the fingerprints of this workspace's crates: cargo deems a
+/// registry crate of an unchanged version fresh, so its stale build would be reused.
+fn forget_packaged_sources() -> Result<()> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| crate::paths::workspace().join("target"));
+    let fingerprints = target.join("debug").join(".fingerprint");
+    for entry in std::fs::read_dir(&fingerprints)
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        if entry.file_name().to_string_lossy().starts_with("rizzitgo-") {
+            std::fs::remove_dir_all(entry.path()).map_err(|e| {
+                format!(
+                    "cannot remove the fingerprint {}: {e}",
+                    entry.path().display()
+                )
+            })?;
+        }
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")));
+    let Some(sources) = home.map(|h| h.join("registry").join("src")) else {
+        return Ok(());
+    };
+    let Ok(registries) = std::fs::read_dir(&sources) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        // Local registries have no host name: their folder name starts with the hash's '-'.
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for krate in std::fs::read_dir(registry.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = krate.file_name().to_string_lossy().into_owned();
+            if name.starts_with("rizzitgo-") {
+                std::fs::remove_dir_all(krate.path())
+                    .map_err(|e| format!("cannot remove the stale {name}: {e}"))?;
+            }
+        }
+    }
     Ok(())
 }
 

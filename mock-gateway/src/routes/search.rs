@@ -17,12 +17,13 @@ const IMAGE_EXTENSIONS: [&str; 6] = [".jpg", ".jpeg", ".png", ".gif", ".webp", "
 /// on the source. With future fields on, the second result of page 1 has `goodsSource` 9.
 pub(super) fn by_image(body: &Body, future: bool) -> Result<Value, ApiError> {
     let url = req_str(body, "imagesUrl")?;
-    check_image_url(url)?;
     let page = req_int(body, "page")?;
     if page < 1 {
         return Err(ApiError::bad_request("page must be at least 1"));
     }
     let source = check_source(req_int(body, "source")?)?;
+    // Every parameter check (400) before the business one (an http(s) URL that is no image).
+    check_image_url(url)?;
     let all: &[_] = if url == seed::IMAGE_URL_NO_MATCH {
         &[]
     } else {
