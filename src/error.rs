@@ -203,8 +203,12 @@ impl Error {
         let mut e = Self::new(Kind::Decode, Some(operation));
         e.inner.status = status;
         e.inner.message = Some(message.into());
-        e.inner.body_snippet = Some(snippet(body));
-        e.inner.source = source.map(SharedError::from);
+        e.inner.body_snippet = Some(snippet_of(Some(operation), body));
+        // A decoder's error quotes the offending value: from a token endpoint, that may be the
+        // access token.
+        e.inner.source = source
+            .filter(|_| operation.auth != crate::Auth::Basic)
+            .map(SharedError::from);
         e
     }
 
@@ -264,7 +268,7 @@ impl Error {
     }
 
     pub(crate) fn with_snippet(mut self, body: &[u8]) -> Self {
-        self.inner.body_snippet = Some(snippet(body));
+        self.inner.body_snippet = Some(snippet_of(self.inner.operation, body));
         self
     }
 
@@ -461,6 +465,15 @@ impl Error {
             Kind::Decode => "decode error",
         }
     }
+}
+
+/// The start of a body for an error, except from the token endpoints: their bodies carry the
+/// access token (or would echo one), and errors never show a token.
+fn snippet_of(operation: Option<&'static Operation>, body: &[u8]) -> String {
+    if operation.is_some_and(|op| op.auth == crate::Auth::Basic) {
+        return format!("[{} bytes from a token endpoint, not shown]", body.len());
+    }
+    snippet(body)
 }
 
 fn snippet(body: &[u8]) -> String {

@@ -59,6 +59,18 @@ fn example_types(ops: &[OperationModel]) -> TokenStream {
     }
     pairs.sort();
     pairs.dedup();
+    let decoders = ops.iter().enumerate().map(|(index, op)| {
+        let name = &op.method_name;
+        let data: syn::Type = syn::parse_str(&op.data_type).expect("data types are Rust types");
+        let required = if op.nullable_data {
+            quote!(crate::call::Data::Nullable)
+        } else {
+            quote!(crate::call::Data::Required)
+        };
+        quote! {
+            #name => crate::call::decode::<#data>(&super::OPERATIONS[#index], status, &headers, body, #required).map(drop),
+        }
+    });
     let arms = pairs.iter().map(|(schema, ty)| {
         let ty: syn::Type = syn::parse_str(ty).expect("generated types are Rust types");
         quote!(#schema => Some(roundtrip_as::<#ty>(value)))
@@ -77,6 +89,21 @@ fn example_types(ops: &[OperationModel]) -> TokenStream {
                     #(#arms,)*
                     _ => None,
                 }
+            }
+
+            /// Decodes `body` as the response of `operation` (an SDK method name) with `status`,
+            /// the way every call does; `None` for an unknown operation or status.
+            pub fn decode(
+                operation: &str,
+                status: u16,
+                body: &[u8],
+            ) -> ::std::option::Option<::std::result::Result<(), crate::Error>> {
+                let status = ::reqwest::StatusCode::from_u16(status).ok()?;
+                let headers = ::reqwest::header::HeaderMap::new();
+                Some(match operation {
+                    #(#decoders)*
+                    _ => return None,
+                })
             }
 
             fn roundtrip_as<T>(
