@@ -56,6 +56,8 @@ pub fn copy_project(name: &str) -> PathBuf {
     }
     for dir in [
         "src",
+        // Cargo.toml declares the bench target.
+        "benches",
         "spec",
         "api",
         "codegen/src",
