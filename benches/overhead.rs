@@ -210,15 +210,17 @@ async fn run(gateway: &MockGateway) {
     // long run: both sides meet the same changes).
     let (mut sdk_calls, mut hand_calls) = (Vec::new(), Vec::new());
     for _ in 0..3 {
+        let sdk = sdk.clone();
         sdk_calls.push(
-            throughput(|| {
+            throughput(move || {
                 let sdk = sdk.clone();
                 async move { sdk_detail(&sdk).await }
             })
             .await,
         );
+        let hand = hand.clone();
         hand_calls.push(
-            throughput(|| {
+            throughput(move || {
                 let hand = hand.clone();
                 async move {
                     hand.detail().await;
@@ -257,35 +259,28 @@ async fn run(gateway: &MockGateway) {
     );
 }
 
-/// Calls per second of `call`, from 64 tasks sharing CONCURRENT_CALLS calls.
+/// Calls per second of `call`, from 64 tasks taking calls from one counter until none are left
+/// (each future is made when its task is ready to run it).
 async fn throughput<F, Fut>(call: F) -> f64
 where
-    F: Fn() -> Fut,
+    F: Fn() -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
     let left = Arc::new(std::sync::atomic::AtomicUsize::new(CONCURRENT_CALLS));
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..CONCURRENT_TASKS {
-        let left = left.clone();
-        let mut calls = Vec::new();
-        // Each task takes calls until none are left.
-        while left
-            .fetch_update(
-                std::sync::atomic::Ordering::AcqRel,
-                std::sync::atomic::Ordering::Acquire,
-                |n| n.checked_sub(1),
-            )
-            .is_ok()
-        {
-            calls.push(call());
-            if calls.len() >= CONCURRENT_CALLS / CONCURRENT_TASKS {
-                break;
-            }
-        }
+        let (left, call) = (left.clone(), call.clone());
         tasks.spawn(async move {
-            for c in calls {
-                c.await;
+            while left
+                .fetch_update(
+                    std::sync::atomic::Ordering::AcqRel,
+                    std::sync::atomic::Ordering::Acquire,
+                    |n| n.checked_sub(1),
+                )
+                .is_ok()
+            {
+                call().await;
             }
         });
     }
