@@ -218,7 +218,8 @@ fn method(index: usize, op: &OperationModel) -> TokenStream {
             let operation = &OPERATIONS[#index];
             // Every rule of the spec, checked here: a refused request never leaves the process.
             let body: #body = crate::validate::request(operation, body)?;
-            #run(operation, self.raw().#name().body(body).send()).await
+            // Boxed: the generated send future is large, and a call's future is moved whole.
+            #run(operation, ::std::boxed::Box::pin(self.raw().#name().body(body).send())).await
         }
     }
 }

@@ -74,7 +74,7 @@ fn an_added_operation_becomes_a_typed_method() {
         "letbody:crate::types::GoodsRequest=crate::validate::request(operation,body,)?;"
     ));
     assert!(
-        facade.contains("crate::call::run(operation,self.raw().goods_stock().body(body).send())")
+        facade.contains("crate::call::run(operation,::std::boxed::Box::pin(self.raw().goods_stock().body(body).send()),)")
     );
     assert!(facade.contains(
         r#"name:"goods_stock",operation_id:"goodsStock",method:"POST",path:"/open-api/goods/stock",auth:crate::operation::Auth::Bearer,scopes:&["goods:detail:read"],since:"1.5",retry:crate::operation::Retry::Safe"#
