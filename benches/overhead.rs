@@ -161,14 +161,20 @@ fn main() {
     mock_thread.join().unwrap();
 }
 
-async fn run(gateway: &MockGateway) {
-    let sdk = Client::builder()
+/// An SDK client of the mock, with a cold token cache.
+fn sdk_client(gateway: &MockGateway) -> Client {
+    let credentials = gateway.credentials();
+    Client::builder()
         .base_url(gateway.url())
-        .client_id(gateway.credentials().client_id)
-        .client_secret(gateway.credentials().client_secret)
-        .tenant_id(gateway.credentials().tenant_id)
+        .client_id(credentials.client_id)
+        .client_secret(credentials.client_secret)
+        .tenant_id(credentials.tenant_id)
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+async fn run(gateway: &MockGateway) {
+    let sdk = sdk_client(gateway);
     let hand = HandWritten::new(gateway).await;
     // Warm both: connections, token.
     for _ in 0..200 {
@@ -240,13 +246,7 @@ async fn run(gateway: &MockGateway) {
     );
 
     // Token requests: a cold client under 10,000 concurrent calls, then a forced expiry.
-    let cold = Client::builder()
-        .base_url(gateway.url())
-        .client_id(gateway.credentials().client_id)
-        .client_secret(gateway.credentials().client_secret)
-        .tenant_id(gateway.credentials().tenant_id)
-        .build()
-        .unwrap();
+    let cold = sdk_client(gateway);
     gateway.reset_stats();
     concurrent(CONCURRENT_CALLS, &cold).await;
     let first = gateway.stats().token_requests;
