@@ -19,7 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             QcPageRequest::builder()
                 .page_no(1u32)
                 .page_size(10u32)
-                .completion_time(Some(june.clone())),
+                .completion_time(june.clone()),
         )
         .await?;
     println!(
@@ -30,7 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Every record: the SDK walks the pages (100 a page unless the filter sets `page_size`).
     let mut records =
-        Box::pin(client.goods_qc_page_stream(QcPageRequest::builder().completion_time(Some(june))));
+        Box::pin(client.goods_qc_page_stream(QcPageRequest::builder().completion_time(june)));
     let mut count = 0;
     while let Some(record) = records.try_next().await? {
         count += 1;

@@ -11,7 +11,9 @@ use support::show;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (client, _mock) = support::client().await?;
     let link = support::arg(1, "https://detail.tmall.com/item.htm?id=768650559131");
-    let rno = std::env::args().nth(2).or(Some("ABC123".to_owned()));
+    let rno = std::env::args()
+        .nth(2)
+        .unwrap_or_else(|| "ABC123".to_owned());
     let parsed = client
         .parse_goods_url(UrlParseRequest::builder().search_url(link).rno(rno))
         .await?;

@@ -58,7 +58,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             QcPageRequest::builder()
                 .page_no(1u32)
                 .page_size(10u32)
-                .completion_time(Some(june)),
+                .completion_time(june),
         )
         .await?;
     println!(
@@ -87,7 +87,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .parse_goods_url(
             UrlParseRequest::builder()
                 .search_url("https://detail.tmall.com/item.htm?id=768650559131")
-                .rno(Some("ABC123".to_owned())),
+                .rno("ABC123"),
         )
         .await?;
     println!(
@@ -102,7 +102,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             RedeemRequest::builder()
                 .code(seed::REDEEM_CODE_30_OFF)
                 .email(seed::MEMBER_EMAIL)
-                .request_id(Some("REQ-quickstart-0001".to_owned())),
+                .request_id("REQ-quickstart-0001"),
         )
         .await?;
     println!(
@@ -118,7 +118,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             RedeemRequest::builder()
                 .code(seed::REDEEM_CODE_30_OFF)
                 .email(seed::MEMBER_EMAIL)
-                .request_id(Some("REQ-quickstart-0001".to_owned())),
+                .request_id("REQ-quickstart-0001"),
         )
         .await;
     if let Err(error) = &again {

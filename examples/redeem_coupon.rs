@@ -19,7 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         RedeemRequest::builder()
             .code(code.clone())
             .email(email.clone())
-            .request_id(Some(request_id.clone()))
+            .request_id(request_id.clone())
     };
     let result = client.redeem_coupon(redeem()).await?;
     println!("{}: {}", show(&result.prize), show(&result.message));

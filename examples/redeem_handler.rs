@@ -55,7 +55,7 @@ impl Reply {
 }
 
 async fn redeem(client: &Client, order_id: &str, code: &str, email: &str) -> Reply {
-    let request = RedeemRequest::new(code, email).request_id(Some(format!("ORDER-{order_id}")));
+    let request = RedeemRequest::new(code, email).request_id(format!("ORDER-{order_id}"));
     let error = match client.redeem_coupon(request).await {
         Ok(result) => {
             return Reply::Redeemed {

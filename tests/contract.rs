@@ -123,7 +123,7 @@ async fn qc_endpoints_answer_the_spec_examples() {
             QcPageRequest::builder()
                 .page_no(1u32)
                 .page_size(10u32)
-                .completion_time(Some(range)),
+                .completion_time(range),
         )
         .await
         .unwrap();
@@ -186,7 +186,7 @@ async fn url_parse_answers_the_spec_example_and_an_unknown_platform() {
         .parse_goods_url(
             UrlParseRequest::builder()
                 .search_url(seed::TMALL_URL)
-                .rno(Some("ABC123".to_owned())),
+                .rno("ABC123"),
         )
         .await
         .unwrap();
@@ -217,7 +217,7 @@ async fn redeem_answers_success_unknown_member_unknown_code_and_duplicates() {
             RedeemRequest::builder()
                 .code("E602F4DC626E4948")
                 .email("member@example.com")
-                .request_id(Some(unique_request_id("example"))),
+                .request_id(unique_request_id("example")),
         )
         .await
         .unwrap_err();
@@ -232,7 +232,7 @@ async fn redeem_answers_success_unknown_member_unknown_code_and_duplicates() {
         RedeemRequest::builder()
             .code(seed::REDEEM_CODE_30_OFF)
             .email(seed::MEMBER_EMAIL)
-            .request_id(Some(request_id.clone()))
+            .request_id(request_id.clone())
     };
     let result = client.redeem_coupon(redeem()).await.unwrap();
     assert_eq!(result.success, Some(true));
@@ -254,7 +254,7 @@ async fn redeem_answers_success_unknown_member_unknown_code_and_duplicates() {
             RedeemRequest::builder()
                 .code(seed::REDEEM_CODE_UNKNOWN)
                 .email(seed::MEMBER_EMAIL)
-                .request_id(Some(unique_request_id("unknown"))),
+                .request_id(unique_request_id("unknown")),
         )
         .await
         .unwrap_err();

@@ -47,7 +47,7 @@ async fn all_seven_business_endpoints_answer_typed_data_with_one_token() {
                 QcPageRequest::builder()
                     .page_no(1u32)
                     .page_size(10u32)
-                    .completion_time(Some(range)),
+                    .completion_time(range),
             )
             .await
             .unwrap();
@@ -71,7 +71,7 @@ async fn all_seven_business_endpoints_answer_typed_data_with_one_token() {
             .parse_goods_url(
                 UrlParseRequest::builder()
                     .search_url(seed::TMALL_URL)
-                    .rno(Some("ABC123".to_owned())),
+                    .rno("ABC123"),
             )
             .await
             .unwrap();
@@ -87,7 +87,7 @@ async fn all_seven_business_endpoints_answer_typed_data_with_one_token() {
                 RedeemRequest::builder()
                     .code(seed::REDEEM_CODE_30_OFF)
                     .email(seed::MEMBER_EMAIL)
-                    .request_id(Some(format!("REQ-endpoints-{style:?}"))),
+                    .request_id(format!("REQ-endpoints-{style:?}")),
             )
             .await
             .unwrap();

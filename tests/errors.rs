@@ -23,7 +23,7 @@ fn redeem(
     RedeemRequest::builder()
         .code(code)
         .email(email)
-        .request_id(Some(request_id.to_owned()))
+        .request_id(request_id.to_owned())
 }
 
 /// The HTTP status the gateway uses for a global code in this style.

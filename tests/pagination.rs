@@ -30,7 +30,7 @@ fn june_by_tens(client: &Client) -> Pin<Box<impl Stream<Item = Result<QcDetail, 
         client.goods_qc_page_stream(
             QcPageRequest::builder()
                 .page_size(10u32)
-                .completion_time(Some(june())),
+                .completion_time(june()),
         ),
     )
 }
@@ -46,7 +46,7 @@ async fn streaming_june_yields_the_total_once_each_in_ceil_total_over_size_reque
     let (gateway, client) = setup().await;
     // The SDK's page size: the largest the gateway allows (100), so one request.
     let records: Vec<QcDetail> = client
-        .goods_qc_page_stream(QcPageRequest::builder().completion_time(Some(june())))
+        .goods_qc_page_stream(QcPageRequest::builder().completion_time(june()))
         .try_collect()
         .await
         .unwrap();
@@ -61,7 +61,7 @@ async fn streaming_june_yields_the_total_once_each_in_ceil_total_over_size_reque
         .goods_qc_page_stream(
             QcPageRequest::builder()
                 .page_size(10u32)
-                .completion_time(Some(june())),
+                .completion_time(june()),
         )
         .try_collect()
         .await
@@ -89,7 +89,7 @@ async fn the_pages_form_yields_each_page_with_its_counts() {
         .goods_qc_page_pages(
             QcPageRequest::builder()
                 .page_size(25u32)
-                .completion_time(Some(june())),
+                .completion_time(june()),
         )
         .try_collect()
         .await

@@ -186,7 +186,7 @@ async fn a_redeem_dropped_before_processing_succeeds_with_the_callers_own_reques
         RedeemRequest::builder()
             .code(seed::REDEEM_CODE_30_OFF)
             .email(seed::MEMBER_EMAIL)
-            .request_id(Some("REQ-20260604-0001".to_owned()))
+            .request_id("REQ-20260604-0001")
     };
     gateway.drop_next(1, DropPoint::BeforeProcessing);
     let result = client.redeem_coupon(mine()).await.unwrap();

@@ -27,7 +27,7 @@ async fn requests_are_built_from_their_required_fields_and_named_values() {
 
     // The builder has a name of its own.
     let filter: QcPageRequestBuilder = QcPageRequest::new(1u32, 10u32)
-        .completion_time(Some(TimeRange::days("2026-06-01", "2026-06-30").unwrap()));
+        .completion_time(TimeRange::days("2026-06-01", "2026-06-30").unwrap());
     let page = client.goods_qc_page(filter).await.unwrap();
     assert_eq!(page.total, Some(seed::QC_RECORD_COUNT as i64));
 
@@ -37,6 +37,42 @@ async fn requests_are_built_from_their_required_fields_and_named_values() {
         .await
         .unwrap_err();
     assert_eq!(error.field(), Some("source"));
+}
+
+#[tokio::test]
+async fn optional_fields_take_their_value_and_set_takes_an_option() {
+    let gateway = common::gateway(ErrorStyle::Http200).await;
+    let client = common::client(&gateway);
+    // Optional text fields take `&str` like required ones (typify's setter wanted an Option).
+    let parsed = client
+        .parse_goods_url(
+            UrlParseRequest::builder()
+                .search_url(seed::TMALL_URL)
+                .rno("ABC123"),
+        )
+        .await
+        .unwrap();
+    assert!(parsed.is_parsed());
+    // `set_…` passes an optional value through; `None` sends no field at all.
+    let passed_through: Option<String> = None;
+    client
+        .parse_goods_url(
+            UrlParseRequest::builder()
+                .search_url(seed::TMALL_URL)
+                .set_rno(passed_through),
+        )
+        .await
+        .unwrap();
+    let bodies: Vec<String> = gateway
+        .stats()
+        .requests
+        .into_iter()
+        .filter(|r| r.path.ends_with("/goods/search-url-parse"))
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(bodies.len(), 2);
+    assert!(bodies[0].contains(r#""rno":"ABC123""#), "{}", bodies[0]);
+    assert!(!bodies[1].contains("rno"), "{}", bodies[1]);
 }
 
 #[tokio::test]

@@ -15,6 +15,7 @@ mod extras;
 mod facade;
 pub mod listing;
 mod model;
+mod setters;
 
 pub use model::{
     Auth, Check, ErrorDoc, FieldRule, NamedCode, OperationModel, Pagination, Retry, named_codes,
@@ -86,7 +87,7 @@ pub fn raw_client(
     let tokens = Generator::new(&settings)
         .generate_tokens(spec)
         .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
-    Ok(escape_reserved(tokens))
+    setters::rewrite(spec, escape_reserved(tokens))
 }
 
 /// typify writes edition-2021 code (`gen` as an identifier); the SDK is edition 2024.

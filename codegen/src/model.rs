@@ -421,7 +421,7 @@ fn request_example(op: &Operation) -> Option<&serde_json::Value> {
 }
 
 /// `(wire field, builder call)` for each field of a request example: `.goods_id("123456")`,
-/// `.rno(Some("ABC123".to_owned()))`, `.completion_time(Some(types::TimeRange([…])))`.
+/// `.rno("ABC123")`, `.completion_time(types::TimeRange([…]))`.
 fn builder_calls(
     spec: &OpenAPI,
     body_schema: &str,
@@ -432,13 +432,12 @@ fn builder_calls(
     };
     let mut calls = Vec::new();
     for (name, value) in fields {
-        let optional = !schema.required.contains(name);
+        // Optional setters take the value itself, like required ones (see `setters.rs`).
         let newtype = match schema.properties.get(name) {
             Some(ReferenceOr::Reference { reference }) => Some(schema_name(reference).to_owned()),
             _ => None,
         };
         let expr = match value {
-            serde_json::Value::String(text) if optional => format!("{text:?}.to_owned()"),
             serde_json::Value::String(text) => format!("{text:?}"),
             serde_json::Value::Number(n) => n.to_string(),
             serde_json::Value::Bool(b) => b.to_string(),
@@ -453,11 +452,6 @@ fn builder_calls(
                 }
             }
             _ => continue,
-        };
-        let expr = if optional {
-            format!("Some({expr})")
-        } else {
-            expr
         };
         calls.push((name.clone(), format!(".{}({expr})", snake_case(name))));
     }

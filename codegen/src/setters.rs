@@ -1,0 +1,202 @@
+//! The setters of typify's builders (`types::builder::*`), made to read as a person expects:
+//! an optional field takes its value, not an `Option` (`.request_id("REQ-1")`, as a required
+//! one does), `set_…(Option<…>)` passes an optional value through (aws-sdk-rust's pair), and
+//! every setter and builder carries the description of its field from the spec.
+//!
+//! typify's optional setter is bounded by `TryInto<Option<String>>`, which `&str` can never
+//! satisfy (the orphan rules forbid the impl), so the fix is in the generated code itself.
+
+use crate::listing::serde_rename;
+use crate::model::component;
+use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+/// Rewrites the builders of progenitor's output.
+pub fn rewrite(spec: &OpenAPI, tokens: TokenStream) -> Result<TokenStream, String> {
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let Some(types) = module_mut(&mut file.items, "types") else {
+        return Err("the generated code has no `mod types`".to_owned());
+    };
+    // Field → wire name, from the structs the builders build.
+    let wires: BTreeMap<String, BTreeMap<String, String>> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some((s.ident.to_string(), wire_names(&s.fields))),
+            _ => None,
+        })
+        .collect();
+    let Some(builders) = module_mut(types, "builder") else {
+        return Ok(quote!(#file));
+    };
+    for item in builders.iter_mut() {
+        match item {
+            syn::Item::Struct(s) => {
+                let doc = format!(
+                    " The builder of [`{0}`](super::{0}): set its fields, then pass it to the \
+                     client's method (or convert it with `TryFrom`).",
+                    s.ident
+                );
+                s.attrs.push(syn::parse_quote!(#[doc = #doc]));
+            }
+            syn::Item::Impl(block) if block.trait_.is_none() => {
+                let syn::Type::Path(path) = &*block.self_ty else {
+                    continue;
+                };
+                let Some(name) = path.path.get_ident().map(ToString::to_string) else {
+                    continue;
+                };
+                let fields = Fields::of(spec, &name, wires.get(&name));
+                let mut added = Vec::new();
+                for member in block.items.iter_mut() {
+                    if let syn::ImplItem::Fn(setter) = member {
+                        added.extend(rewrite_setter(setter, &fields));
+                    }
+                }
+                block.items.extend(added);
+            }
+            _ => {}
+        }
+    }
+    Ok(quote!(#file))
+}
+
+fn module_mut<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
+    items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+fn wire_names(fields: &syn::Fields) -> BTreeMap<String, String> {
+    fields
+        .iter()
+        .filter_map(|f| {
+            let ident = f.ident.as_ref()?.to_string();
+            let wire = serde_rename(&f.attrs).unwrap_or_else(|| ident.clone());
+            Some((ident, wire))
+        })
+        .collect()
+}
+
+/// What the spec says of one schema's properties, by Rust field name.
+struct Fields {
+    /// `field → (wire name, description, required)`.
+    by_field: BTreeMap<String, (String, String, bool)>,
+}
+
+impl Fields {
+    fn of(spec: &OpenAPI, schema: &str, wires: Option<&BTreeMap<String, String>>) -> Self {
+        let mut by_field = BTreeMap::new();
+        let object = component(spec, schema)
+            .ok()
+            .and_then(|s| match &s.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => Some(object.clone()),
+                _ => None,
+            });
+        if let (Some(object), Some(wires)) = (object, wires) {
+            for (field, wire) in wires {
+                let Some(property) = object.properties.get(wire) else {
+                    continue;
+                };
+                let description = match property {
+                    ReferenceOr::Item(schema) => schema.schema_data.description.clone(),
+                    ReferenceOr::Reference { reference } => {
+                        component(spec, crate::model::schema_name(reference))
+                            .ok()
+                            .and_then(|s| s.schema_data.description.clone())
+                    }
+                };
+                let required = object.required.contains(wire);
+                let description = description.unwrap_or_default().trim().replace('\n', " ");
+                by_field.insert(field.clone(), (wire.clone(), description, required));
+            }
+        }
+        Fields { by_field }
+    }
+}
+
+/// Documents a setter; an optional one takes the value itself and gains `set_…(Option<…>)`,
+/// returned to be added to the same `impl`.
+fn rewrite_setter(setter: &mut syn::ImplItemFn, fields: &Fields) -> Option<syn::ImplItem> {
+    let name = setter.sig.ident.clone();
+    let (wire, description, required) = fields
+        .by_field
+        .get(&name.to_string())
+        .cloned()
+        .unwrap_or_else(|| (name.to_string(), String::new(), false));
+    let inner = optional_inner(setter);
+    let doc = match (&inner, required) {
+        (Some(_), _) => format!(
+            " `{wire}` (optional): {description} Leave it unset to send nothing; \
+             [`set_{name}`](Self::set_{name}) takes an `Option`."
+        ),
+        (None, true) => format!(" `{wire}` (required): {description}"),
+        (None, false) => format!(" `{wire}`: {description}"),
+    };
+    setter.attrs.push(syn::parse_quote!(#[doc = #doc]));
+    let inner = inner?;
+    let message = format!("error converting supplied value for {name}: {{e}}");
+    *setter = syn::parse_quote! {
+        #[doc = #doc]
+        pub fn #name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<#inner>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.#name = value
+                .try_into()
+                .map(::std::option::Option::Some)
+                .map_err(|e| format!(#message));
+            self
+        }
+    };
+    let set = format_ident!("set_{name}");
+    let set_doc = format!(" `{wire}` as an `Option`: `None` sends nothing.");
+    Some(syn::parse_quote! {
+        #[doc = #set_doc]
+        pub fn #set(mut self, value: ::std::option::Option<#inner>) -> Self {
+            self.#name = Ok(value);
+            self
+        }
+    })
+}
+
+/// `X` when the setter is bounded by `TryInto<Option<X>>` (typify's optional field).
+fn optional_inner(setter: &syn::ImplItemFn) -> Option<syn::Type> {
+    let clause = setter.sig.generics.where_clause.as_ref()?;
+    clause.predicates.iter().find_map(|predicate| {
+        let syn::WherePredicate::Type(predicate) = predicate else {
+            return None;
+        };
+        predicate.bounds.iter().find_map(|bound| {
+            let syn::TypeParamBound::Trait(bound) = bound else {
+                return None;
+            };
+            let last = bound.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            let Some(syn::GenericArgument::Type(syn::Type::Path(target))) = args.args.first()
+            else {
+                return None;
+            };
+            let option = target.path.segments.last()?;
+            if option.ident != "Option" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(inner) = &option.arguments else {
+                return None;
+            };
+            match inner.args.first()? {
+                syn::GenericArgument::Type(inner) => Some(inner.clone()),
+                _ => None,
+            }
+        })
+    })
+}
