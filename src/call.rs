@@ -59,9 +59,20 @@ impl CallContext {
         *lock(&self.failure) = Some(error);
     }
 
-    /// Records the last response received (status, headers, body).
+    /// Records the last response received (status, headers, body). Of a success, only the
+    /// header an error of it can need (`Retry-After`, for a failure in the envelope): copying
+    /// the whole map is a cost every call would pay.
     pub(crate) fn record_response(&self, status: StatusCode, headers: &HeaderMap, body: &Bytes) {
-        *lock(&self.last_response) = Some((status, headers.clone(), body.clone()));
+        let headers = if status.is_success() {
+            let mut kept = HeaderMap::new();
+            if let Some(value) = headers.get(RETRY_AFTER) {
+                kept.insert(RETRY_AFTER, value.clone());
+            }
+            kept
+        } else {
+            headers.clone()
+        };
+        *lock(&self.last_response) = Some((status, headers, body.clone()));
     }
 
     /// Records the idempotency key every attempt carries.

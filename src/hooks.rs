@@ -133,6 +133,7 @@ impl ClientHooks<Hooks> for raw::Client {
                     version: Version::HTTP_11,
                     headers: HeaderMap::new(),
                     body: Default::default(),
+                    url: None,
                 }
                 .into_reqwest())
             }

@@ -5,7 +5,7 @@
 use crate::Operation;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
-use reqwest::{StatusCode, Version};
+use reqwest::{ResponseBuilderExt, StatusCode, Url, Version};
 
 /// How much of a body the TRACE log shows.
 const TRACE_BODY_CHARS: usize = 512;
@@ -16,14 +16,23 @@ pub(crate) struct Buffered {
     pub(crate) version: Version,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    /// The URL that answered (none for a response made up locally).
+    pub(crate) url: Option<Url>,
 }
 
 impl Buffered {
     /// Back into the `reqwest::Response` progenitor's generated code expects.
     pub(crate) fn into_reqwest(self) -> reqwest::Response {
-        let mut response = http::Response::new(self.body);
-        *response.status_mut() = self.status;
-        *response.version_mut() = self.version;
+        let mut builder = http::Response::builder()
+            .status(self.status)
+            .version(self.version);
+        // Without its URL, reqwest parses a placeholder URL for every response.
+        if let Some(url) = self.url {
+            builder = builder.url(url);
+        }
+        let mut response = builder
+            .body(self.body)
+            .unwrap_or_else(|_| http::Response::new(Bytes::new()));
         *response.headers_mut() = self.headers;
         reqwest::Response::from(response)
     }
@@ -36,12 +45,13 @@ pub(crate) async fn send(
     operation: &'static Operation,
 ) -> reqwest::Result<Buffered> {
     let started = std::time::Instant::now();
-    let response = http.execute(request).await.inspect_err(|error| {
+    let mut response = http.execute(request).await.inspect_err(|error| {
         tracing::debug!(operation = operation.name, %error, "request failed");
     })?;
     let status = response.status();
     let version = response.version();
-    let headers = response.headers().clone();
+    let headers = std::mem::take(response.headers_mut());
+    let url = response.url().clone();
     let body = response.bytes().await.inspect_err(|error| {
         tracing::debug!(operation = operation.name, %error, "reading the response failed");
     })?;
@@ -64,5 +74,6 @@ pub(crate) async fn send(
         version,
         headers,
         body,
+        url: Some(url),
     })
 }

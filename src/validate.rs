@@ -58,6 +58,16 @@ pub enum Check {
 }
 
 impl Check {
+    /// Whether the request type's conversion enforces it already: typify makes lengths,
+    /// patterns and integer enums checked newtypes. The other rules are checked on the JSON.
+    fn enforced_by_conversion(&self) -> bool {
+        match *self {
+            Check::Text { .. } | Check::Other => true,
+            Check::Integer { min, max, .. } => min.is_none() && max.is_none(),
+            Check::DateTime | Check::DateTimeRange => false,
+        }
+    }
+
     fn accepts(&self, value: &Value) -> bool {
         match *self {
             Check::Text { min_len, max_len } => value.as_str().is_some_and(|s| {
@@ -92,6 +102,16 @@ where
     let body = body
         .try_into()
         .map_err(|e| conversion_error(operation, &e.to_string()))?;
+    // The JSON copy costs more than the rest of this layer per call: made only when a rule
+    // needs it.
+    let needs_json = matches!(operation.retry, Retry::IdempotencyKey(_))
+        || !operation
+            .rules
+            .iter()
+            .all(|r| r.check.enforced_by_conversion());
+    if !needs_json {
+        return Ok(body);
+    }
     let json = serde_json::to_value(&body).map_err(|e| {
         Error::invalid_request(
             Some(operation),

@@ -3,6 +3,7 @@
 //! The spec (`spec/open-api.yaml`) is the single source of truth; everything else is derived
 //! from it or checked against it. See `xtask/README.md` for the workflow.
 
+pub mod bench;
 pub mod bump;
 pub mod changelog;
 pub mod ci;

@@ -3,12 +3,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xtask::paths::Project;
-use xtask::{bump, ci, contract, drift, lint, regen};
+use xtask::{bench, bump, ci, contract, drift, lint, regen};
 
 fn usage() -> &'static str {
     "usage: cargo xtask [--root DIR] <command>
 
 commands:
+  bench [--no-build-times]
+                    the benchmarks of BENCHMARKS.md in one run (release build; the guide's
+                    Python sample from a venv made here; clean-build times of throwaway crates)
   bump-docs <version> [--no-redocly]
                     a new guide version: set info.version, check x-since, bump the crate
                     version (semver from the spec diff), write the CHANGELOG entry, regenerate
@@ -88,6 +91,14 @@ fn main() -> ExitCode {
             )),
         },
         "contract" if args.is_empty() => contract::run(&project),
+        "bench" => {
+            let build_times = !flag(&mut args, "--no-build-times");
+            if args.is_empty() {
+                bench::run_all(&project, build_times)
+            } else {
+                Err(format!("bench: unexpected arguments {args:?}"))
+            }
+        }
         "ci" if args.is_empty() => ci::run(&project),
         "-h" | "--help" | "help" => {
             println!("{}", usage());

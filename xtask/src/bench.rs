@@ -1,0 +1,184 @@
+//! `cargo xtask bench`: every figure of BENCHMARKS.md in one run. The overhead benchmark
+//! (`benches/overhead/`, with the guide's Python sample from a venv installed here), then the
+//! clean build of a throwaway crate on the SDK against one on just reqwest + serde + tokio, and
+//! the rebuild after a spec edit. `--no-build-times` skips the builds (they take minutes).
+
+use crate::Result;
+use crate::paths::{Project, target_dir};
+use crate::process::{cargo, run};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The Python sample's `requests`, the version conformance.sh pins.
+const REQUESTS_VERSION: &str = "2.34.2";
+
+/// Runs the benchmarks; prints the figures.
+pub fn run_all(project: &Project, build_times: bool) -> Result<()> {
+    let python = bench_venv(project)?;
+    println!("==> cargo bench --bench overhead");
+    run(
+        cargo()
+            .args(["bench", "--bench", "overhead"])
+            .env("RIZZITGO_BENCH_PYTHON", &python),
+        "cargo bench --bench overhead",
+    )?;
+    if build_times {
+        build_times_ratio(project)?;
+    }
+    Ok(())
+}
+
+/// `.tools/bench-venv` with `requests`, made when missing; its Python.
+fn bench_venv(project: &Project) -> Result<PathBuf> {
+    let venv = project.path(".tools/bench-venv");
+    let python = venv.join("bin/python");
+    let ready = Command::new(&python)
+        .args(["-c", "import requests"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ready {
+        println!(
+            "==> creating {} (requests {REQUESTS_VERSION})",
+            venv.display()
+        );
+        run(
+            Command::new("python3").args(["-m", "venv"]).arg(&venv),
+            "python3 -m venv",
+        )?;
+        run(
+            Command::new(venv.join("bin/pip"))
+                .args(["install", "--quiet"])
+                .arg(format!("requests=={REQUESTS_VERSION}")),
+            "pip install requests",
+        )?;
+    }
+    Ok(python)
+}
+
+/// The main.rs both throwaway crates build: what a partner's first program needs.
+const APP_SDK: &str = r#"#[tokio::main]
+async fn main() -> Result<(), rizzitgo_open_api::Error> {
+    use rizzitgo_open_api::types::{GoodsRequest, Source};
+    let client = rizzitgo_open_api::Client::from_env()?;
+    let goods = client.goods_detail(GoodsRequest::new("123456", Source::Taobao)).await?;
+    println!("{:?}", goods.goods_title);
+    Ok(())
+}
+"#;
+
+const APP_BASELINE: &str = r#"#[derive(serde::Deserialize, Debug)]
+struct Envelope {
+    code: i64,
+    data: Option<serde_json::Value>,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), reqwest::Error> {
+    let envelope: Envelope = reqwest::Client::new()
+        .post("https://api.rizzitgo.com/open-api/goods/detail")
+        .json(&serde_json::json!({"goodsId": "123456", "source": 1}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    println!("{} {:?}", envelope.code, envelope.data);
+    Ok(())
+}
+"#;
+
+/// Clean dev builds of a throwaway crate on the SDK and of one on its HTTP stack alone (the
+/// same reqwest features, serde, tokio), one after the other; then the SDK app's rebuild
+/// after an edit of the spec.
+fn build_times_ratio(project: &Project) -> Result<()> {
+    let root = target_dir().join("bench-build");
+    let _ = std::fs::remove_dir_all(&root);
+    let sdk_copy = root.join("project");
+    copy_tracked(project, &sdk_copy)?;
+    let sdk_dep = format!(
+        "rizzitgo-open-api = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
+        sdk_copy.display().to_string()
+    );
+    let baseline_dep = "reqwest = { version = \"0.13\", default-features = false, features = \
+                        [\"rustls\", \"json\", \"form\", \"http2\"] }\nserde = { version = \"1\", \
+                        features = [\"derive\"] }\nserde_json = \"1\"\ntokio = { version = \"1\", \
+                        features = [\"macros\", \"rt-multi-thread\"] }\n";
+    let lock = project.path("Cargo.lock");
+    let sdk_app = throwaway(&root.join("app-sdk"), &sdk_dep, APP_SDK, &lock)?;
+    let baseline_app = throwaway(
+        &root.join("app-baseline"),
+        baseline_dep,
+        APP_BASELINE,
+        &lock,
+    )?;
+    // Fetch first, so that downloads are not timed.
+    for app in [&sdk_app, &baseline_app] {
+        run(
+            cargo().arg("fetch").current_dir(app),
+            "cargo fetch (throwaway crate)",
+        )?;
+    }
+    let sdk = timed_build(&sdk_app)?;
+    let baseline = timed_build(&baseline_app)?;
+    let spec = sdk_copy.join("spec/open-api.yaml");
+    let mut text = std::fs::read_to_string(&spec).map_err(|e| e.to_string())?;
+    text.push_str("\n# an edit (cargo xtask bench)\n");
+    std::fs::write(&spec, text).map_err(|e| e.to_string())?;
+    let rebuild = timed_build(&sdk_app)?;
+    println!(
+        "clean build, app on the SDK / app on reqwest + serde + tokio   {:.2}   (target <= 1.30; {:.0} s against {:.0} s, dev profile, default TLS)",
+        sdk.as_secs_f64() / baseline.as_secs_f64(),
+        sdk.as_secs_f64(),
+        baseline.as_secs_f64()
+    );
+    println!(
+        "rebuild of the SDK app after a spec edit                       {:.0} s",
+        rebuild.as_secs_f64()
+    );
+    let _ = std::fs::remove_dir_all(&root);
+    Ok(())
+}
+
+/// A binary crate at `dir` with `dependencies` and `main`, outside every workspace.
+fn throwaway(dir: &Path, dependencies: &str, main: &str, lock: &Path) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+    let manifest = format!(
+        "[package]\nname = \"throwaway\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{dependencies}\n[workspace]\n"
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("src/main.rs"), main).map_err(|e| e.to_string())?;
+    // The project's versions, so that both builds compile what the SDK's users get.
+    std::fs::copy(lock, dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    Ok(dir.to_owned())
+}
+
+fn timed_build(app: &Path) -> Result<Duration> {
+    let started = Instant::now();
+    run(
+        cargo()
+            .args(["build", "--quiet"])
+            .current_dir(app)
+            .env("CARGO_TARGET_DIR", app.join("target")),
+        "cargo build (throwaway crate)",
+    )?;
+    Ok(started.elapsed())
+}
+
+/// The files git tracks (as they are in the work tree), copied to `to`.
+fn copy_tracked(project: &Project, to: &Path) -> Result<()> {
+    let listing = Command::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(project.path("."))
+        .output()
+        .map_err(|e| format!("git ls-files: {e}"))?;
+    for file in listing.stdout.split(|b| *b == 0).filter(|f| !f.is_empty()) {
+        let file = String::from_utf8_lossy(file);
+        let (from, dest) = (project.path(&file), to.join(&*file));
+        if !from.exists() {
+            continue;
+        }
+        std::fs::create_dir_all(dest.parent().unwrap_or(to)).map_err(|e| e.to_string())?;
+        std::fs::copy(&from, &dest).map_err(|e| format!("copy {file}: {e}"))?;
+    }
+    Ok(())
+}
