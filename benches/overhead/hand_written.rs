@@ -2,7 +2,7 @@
 //! same features, one token fetched up front, the same headers, typed decoding of the envelope).
 
 use reqwest::header::{AUTHORIZATION, HeaderValue};
-use rizzitgo_mock_gateway::MockGateway;
+use rizzitgo_mock_gateway::Credentials;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -57,8 +57,7 @@ pub struct GoodsDetail {
 }
 
 impl HandWritten {
-    pub async fn new(gateway: &MockGateway) -> Self {
-        let credentials = gateway.credentials();
+    pub async fn new(base_url: &str, credentials: &Credentials) -> Self {
         // The same HTTP client configuration as the SDK's: timeouts, no redirects.
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
@@ -71,7 +70,7 @@ impl HandWritten {
             format!("{}:{}", credentials.client_id, credentials.client_secret),
         );
         let token: Envelope<Token> = http
-            .post(format!("{}/open-api/system/oauth2/token", gateway.url()))
+            .post(format!("{base_url}/open-api/system/oauth2/token"))
             .header(AUTHORIZATION, format!("Basic {basic}"))
             .header("tenant-id", &credentials.tenant_id)
             .form(&[("grant_type", "client_credentials")])
@@ -84,7 +83,7 @@ impl HandWritten {
         let token = token.data.unwrap().access_token;
         Self {
             http,
-            url: format!("{}/open-api/goods/detail", gateway.url()),
+            url: format!("{base_url}/open-api/goods/detail"),
             bearer: HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
             tenant: HeaderValue::from_str(&credentials.tenant_id).unwrap(),
         }

@@ -14,7 +14,7 @@ mod python;
 use futures::TryStreamExt;
 use hand_written::HandWritten;
 use measure::{Spread, cpu_of_threads, percentile, throughput};
-use rizzitgo_mock_gateway::MockGateway;
+use rizzitgo_mock_gateway::{Credentials, MockGateway, seed};
 use rizzitgo_open_api::clock::ManualClock;
 use rizzitgo_open_api::types::{GoodsRequest, QcPageRequest, Source, TimeRange};
 use rizzitgo_open_api::{Client, ClientBuilder};
@@ -43,7 +43,6 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(5usize)
         .max(1);
-    let (gateway, mock_thread, stop) = start_mock();
     memory::count_this_thread();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -52,11 +51,16 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    match std::env::var("RIZZITGO_BENCH_PROFILE").ok().as_deref() {
-        // One side alone, for a profiler (BENCHMARKS.md: `valgrind --tool=callgrind`).
-        Some(side @ ("sdk" | "hand")) => runtime.block_on(profile(&gateway, side)),
-        _ => runtime.block_on(run(&gateway, runs)),
+    // One side alone, for a profiler, against a mock gateway in another process (so that only
+    // the client is counted): `cargo xtask bench --instructions`.
+    if let Ok(side) = std::env::var("RIZZITGO_BENCH_PROFILE") {
+        let url = std::env::var("RIZZITGO_BENCH_MOCK_URL")
+            .expect("RIZZITGO_BENCH_MOCK_URL: the URL of a running mock gateway");
+        runtime.block_on(profile(&url, &side));
+        return;
     }
+    let (gateway, mock_thread, stop) = start_mock();
+    runtime.block_on(run(&gateway, runs));
     let _ = stop.send(());
     drop(gateway);
     mock_thread.join().unwrap();
@@ -87,9 +91,12 @@ fn start_mock() -> (
 }
 
 fn builder(gateway: &MockGateway) -> ClientBuilder {
-    let credentials = gateway.credentials();
+    builder_for(&gateway.url(), gateway.credentials())
+}
+
+fn builder_for(url: &str, credentials: Credentials) -> ClientBuilder {
     Client::builder()
-        .base_url(gateway.url())
+        .base_url(url)
         .client_id(credentials.client_id)
         .client_secret(credentials.client_secret)
         .tenant_id(credentials.tenant_id)
@@ -109,7 +116,7 @@ async fn sdk_detail(client: &Client) {
 
 async fn run(gateway: &MockGateway, runs: usize) {
     let sdk = sdk_client(gateway);
-    let hand = HandWritten::new(gateway).await;
+    let hand = HandWritten::new(&gateway.url(), &gateway.credentials()).await;
     // Warm both: connections, token.
     for _ in 0..200 {
         sdk_detail(&sdk).await;
@@ -209,15 +216,23 @@ async fn run(gateway: &MockGateway, runs: usize) {
     }
 }
 
-/// 2,000 sequential calls of one side after 100 to warm up: under callgrind, the difference of
-/// the two sides' instruction counts is the SDK's cost per call.
-async fn profile(gateway: &MockGateway, side: &str) {
-    let sdk = sdk_client(gateway);
-    let hand = HandWritten::new(gateway).await;
-    for i in 0..2_100 {
-        if i == 100 {
-            println!("warm");
-        }
+/// `RIZZITGO_BENCH_CALLS` (default 2,000) sequential calls of one side after 100 to warm up.
+/// Under callgrind (`cargo xtask bench --instructions`), two counts of calls give the
+/// instructions per call of each side, whatever else the machine is doing.
+async fn profile(url: &str, side: &str) {
+    let calls: usize = std::env::var("RIZZITGO_BENCH_CALLS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2_000);
+    // The mock binary's seeded application.
+    let credentials = || Credentials {
+        client_id: seed::CLIENT_ID.to_owned(),
+        client_secret: seed::CLIENT_SECRET.to_owned(),
+        tenant_id: seed::TENANT_ID.to_owned(),
+    };
+    let sdk = builder_for(url, credentials()).build().unwrap();
+    let hand = HandWritten::new(url, &credentials()).await;
+    for _ in 0..100 + calls {
         match side {
             "sdk" => sdk_detail(&sdk).await,
             _ => {

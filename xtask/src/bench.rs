@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: every figure of BENCHMARKS.md in one run. The overhead benchmark
 //! (`benches/overhead/`, with the guide's Python sample from a venv installed here), then the
 //! clean build of a throwaway crate on the SDK against one on just reqwest + serde + tokio, and
-//! the rebuild after a spec edit. `--no-build-times` skips the builds (they take minutes).
+//! the rebuild after a spec edit. `--no-build-times` skips the builds (they take minutes);
+//! `--instructions` adds instruction counts per call under callgrind (valgrind), a figure the
+//! machine's load does not move.
 
 use crate::Result;
 use crate::paths::{Project, target_dir};
@@ -14,7 +16,7 @@ use std::time::{Duration, Instant};
 const REQUESTS_VERSION: &str = "2.34.2";
 
 /// Runs the benchmarks; prints the figures.
-pub fn run_all(project: &Project, build_times: bool) -> Result<()> {
+pub fn run_all(project: &Project, build_times: bool, instructions: bool) -> Result<()> {
     let python = bench_venv(project)?;
     println!("==> cargo bench --bench overhead");
     run(
@@ -23,10 +25,88 @@ pub fn run_all(project: &Project, build_times: bool) -> Result<()> {
             .env("RIZZITGO_BENCH_PYTHON", &python),
         "cargo bench --bench overhead",
     )?;
+    if instructions {
+        instructions_per_call()?;
+    }
     if build_times {
         build_times_ratio(project)?;
     }
     Ok(())
+}
+
+/// Instructions per goods-detail call of each client: the difference of two runs under
+/// callgrind (2,000 and 1,000 calls) over 1,000, against the mock gateway's binary in a process
+/// of its own (not counted).
+fn instructions_per_call() -> Result<()> {
+    run(
+        cargo().args([
+            "build",
+            "-p",
+            "rizzitgo-mock-gateway",
+            "--bin",
+            "rizzitgo-mock-gateway",
+        ]),
+        "cargo build (the mock gateway's binary)",
+    )?;
+    let (_mock, mock) = crate::contract::start_mock()?;
+    let host = Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .map_err(|e| format!("rustc -vV: {e}"))?;
+    let host = String::from_utf8_lossy(&host.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
+        .ok_or("rustc -vV names no host")?;
+    let runner = format!(
+        "CARGO_TARGET_{}_RUNNER",
+        host.to_uppercase().replace(['-', '.'], "_")
+    );
+    let dir = target_dir().join("callgrind");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut per_call = Vec::new();
+    for side in ["sdk", "hand"] {
+        let mut counts = Vec::new();
+        for calls in [1_000u64, 2_000] {
+            let out = dir.join(format!("{side}-{calls}.out"));
+            println!("==> callgrind: {side}, {calls} calls");
+            run(
+                cargo()
+                    .args(["bench", "--quiet", "--bench", "overhead"])
+                    .env("RIZZITGO_BENCH_PROFILE", side)
+                    .env("RIZZITGO_BENCH_CALLS", calls.to_string())
+                    .env("RIZZITGO_BENCH_MOCK_URL", &mock.url)
+                    .env(
+                        &runner,
+                        format!(
+                            "valgrind -q --tool=callgrind --callgrind-out-file={}",
+                            out.display()
+                        ),
+                    ),
+                "cargo bench under callgrind (is valgrind installed?)",
+            )?;
+            counts.push(total_instructions(&out)?);
+        }
+        per_call.push((counts[1] - counts[0]) / 1_000);
+    }
+    let (sdk, hand) = (per_call[0], per_call[1]);
+    println!(
+        "instructions per call of the client, SDK / hand-written   {:.3}   ({sdk} against {hand}: the SDK's own cost is {} per call)",
+        sdk as f64 / hand as f64,
+        sdk.saturating_sub(hand)
+    );
+    Ok(())
+}
+
+/// The total of a callgrind output file (its `summary:` or `totals:` line).
+fn total_instructions(file: &Path) -> Result<u64> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("summary:")
+                .or_else(|| l.strip_prefix("totals:"))
+                .and_then(|n| n.trim().parse().ok())
+        })
+        .ok_or_else(|| format!("{}: no instruction total", file.display()))
 }
 
 /// `.tools/bench-venv` with `requests`, made when missing; its Python.

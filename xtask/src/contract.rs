@@ -30,8 +30,8 @@ const STARTUP_LIMIT: Duration = Duration::from_secs(60);
 
 /// The mock gateway's startup lines.
 #[derive(Clone, Debug, Default)]
-struct Mock {
-    url: String,
+pub(crate) struct Mock {
+    pub(crate) url: String,
     client_id: String,
     client_secret: String,
     tenant_id: String,
@@ -154,7 +154,7 @@ pub fn violations(log: &str) -> Vec<String> {
         .collect()
 }
 
-fn start_mock() -> Result<(Guard, Mock)> {
+pub(crate) fn start_mock() -> Result<(Guard, Mock)> {
     let bin = target_dir().join("debug").join(MOCK_BIN);
     let mut guard = Guard::spawn(
         Command::new(&bin)

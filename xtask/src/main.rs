@@ -9,9 +9,10 @@ fn usage() -> &'static str {
     "usage: cargo xtask [--root DIR] <command>
 
 commands:
-  bench [--no-build-times]
+  bench [--no-build-times] [--instructions]
                     the benchmarks of BENCHMARKS.md in one run (release build; the guide's
-                    Python sample from a venv made here; clean-build times of throwaway crates)
+                    Python sample from a venv made here; clean-build times of throwaway crates;
+                    instruction counts per call under callgrind)
   bump-docs <version> [--no-redocly]
                     a new guide version: set info.version, check x-since, bump the crate
                     version (semver from the spec diff), write the CHANGELOG entry, regenerate
@@ -93,8 +94,9 @@ fn main() -> ExitCode {
         "contract" if args.is_empty() => contract::run(&project),
         "bench" => {
             let build_times = !flag(&mut args, "--no-build-times");
+            let instructions = flag(&mut args, "--instructions");
             if args.is_empty() {
-                bench::run_all(&project, build_times)
+                bench::run_all(&project, build_times, instructions)
             } else {
                 Err(format!("bench: unexpected arguments {args:?}"))
             }
