@@ -16,8 +16,9 @@ pub(crate) struct Buffered {
     pub(crate) version: Version,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
-    /// The URL that answered (none for a response made up locally).
-    pub(crate) url: Option<Url>,
+    /// The URL that answered (none for a response made up locally); boxed, as reqwest keeps
+    /// it, so that a response stays small to move.
+    pub(crate) url: Option<Box<Url>>,
 }
 
 impl Buffered {
@@ -28,7 +29,7 @@ impl Buffered {
             .version(self.version);
         // Without its URL, reqwest parses a placeholder URL for every response.
         if let Some(url) = self.url {
-            builder = builder.url(url);
+            builder = builder.url(*url);
         }
         let mut response = builder
             .body(self.body)
@@ -51,7 +52,7 @@ pub(crate) async fn send(
     let status = response.status();
     let version = response.version();
     let headers = std::mem::take(response.headers_mut());
-    let url = response.url().clone();
+    let url = Box::new(response.url().clone());
     let body = response.bytes().await.inspect_err(|error| {
         tracing::debug!(operation = operation.name, %error, "reading the response failed");
     })?;
