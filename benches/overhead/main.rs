@@ -321,12 +321,11 @@ async fn stream_memory(gateway: &MockGateway) {
         .unwrap();
     let client = sdk_client(gateway);
     sdk_detail(&client).await;
-    // Each size twice, alternating; the first pass of each warms the connection's buffers.
-    let mut peaks = [(0, 0), (0, 0)];
-    for (pass, day) in ["2025-01-01", "2025-02-01", "2025-01-01", "2025-02-01"]
-        .into_iter()
-        .enumerate()
-    {
+    // Each size four times, alternating; the first pass of each warms the connection's
+    // buffers, and the least peak of the other three is the walk's own (anything else the
+    // client's threads do meanwhile can only add to a peak).
+    let mut peaks = [(0, usize::MAX), (0, usize::MAX)];
+    for (pass, day) in ["2025-01-01", "2025-02-01"].repeat(4).into_iter().enumerate() {
         let range = TimeRange::days(day, day).unwrap();
         let (count, peak) = memory::peak_during(async {
             let mut stream = Box::pin(
@@ -340,7 +339,8 @@ async fn stream_memory(gateway: &MockGateway) {
         })
         .await;
         if pass >= 2 {
-            peaks[pass - 2] = (count, peak);
+            let slot = &mut peaks[pass % 2];
+            *slot = (count, slot.1.min(peak));
         }
     }
     let [(small, small_peak), (large, large_peak)] = peaks;
