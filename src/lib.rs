@@ -112,14 +112,18 @@ pub mod datetime;
 mod envelope;
 mod environment;
 mod error;
+#[cfg(feature = "redis")]
+pub mod fleet;
 mod generated;
 mod hooks;
 mod idempotency;
+pub mod limiter;
 mod operation;
 mod pagination;
 mod responses;
 mod retry;
 mod secret;
+pub mod store;
 mod tls;
 mod token_cache;
 mod token_endpoint;
@@ -149,7 +153,9 @@ pub mod types {
     pub use crate::generated::extras::*;
     pub use crate::generated::raw::types::*;
 }
+pub use limiter::RateLimiter;
 pub use operation::{Auth, Operation, Retry};
 pub use retry::RetryPolicy;
 pub use secret::SecretToken;
+pub use store::TokenStore;
 pub use validate::{Check, FieldRule};
