@@ -225,3 +225,47 @@ fn token_key(gateway: &MockGateway) -> String {
         enc(&credentials.tenant_id)
     )
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_acl_user_limited_to_the_sdks_keys_and_commands_is_enough() {
+    let redis = redis();
+    let gateway = MockGateway::start().await.unwrap();
+    let mut admin = redis_client(&redis).await;
+    // The user the README tells operators to create.
+    let _: () = redis::cmd("ACL")
+        .arg("SETUSER")
+        .arg("rizzitgo-sdk")
+        .arg("on")
+        .arg(">sdk-password")
+        .arg("~rizzitgo:*")
+        .arg(
+            "+get +set +del +evalsha +script|load +time +pexpire +zadd +zcard +zrange +zremrangebyscore"
+                .split(' ')
+                .collect::<Vec<_>>(),
+        )
+        .query_async(&mut admin)
+        .await
+        .unwrap();
+    let url = redis
+        .url()
+        .replace("redis://", "redis://rizzitgo-sdk:sdk-password@");
+    let fleets: Vec<RedisFleet> = (0..2)
+        .map(|_| {
+            RedisFleet::new(&url)
+                .unwrap()
+                .timeout(Duration::from_secs(5))
+                .requests_per_second(100)
+        })
+        .collect();
+    let clients: Vec<Client> = fleets
+        .iter()
+        .map(|f| common::builder(&gateway).fleet(f.clone()).build().unwrap())
+        .collect();
+    assert_eq!(run(&clients, 20, 20).await.ok, 40);
+    assert!(
+        fleets.iter().all(|f| !f.is_degraded()),
+        "a command was refused"
+    );
+    assert_eq!(gateway.stats().token_requests, 1);
+    assert!(!format!("{:?}", fleets[0]).contains("sdk-password"));
+}
