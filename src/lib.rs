@@ -95,6 +95,13 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Many replicas
+//!
+//! Replicas of one service share the gateway's per-clientId quota and could share one token.
+//! With the feature `redis`, `ClientBuilder::fleet` shares both through Redis (see the
+//! `fleet` module); the seams are [`TokenStore`] ([`ClientBuilder::token_store`]) and
+//! [`RateLimiter`] ([`ClientBuilder::rate_limiter`]).
+//!
 //! # Wire quirks
 //!
 //! Kept as the gateway sends them: `orginalPrice` (sic) is

@@ -205,7 +205,7 @@ fn redacted(url: &str) -> Result<String, Error> {
             )
         })?;
     if parsed.password().is_some() {
-        let _ = parsed.set_password(Some("[REDACTED]"));
+        let _ = parsed.set_password(Some("REDACTED"));
     }
     Ok(parsed.to_string())
 }
@@ -219,7 +219,7 @@ mod tests {
         let fleet = RedisFleet::new("redis://sdk:s3cr3t-pw@127.0.0.1:6379/0").unwrap();
         let shown = format!("{fleet:?}");
         assert!(!shown.contains("s3cr3t-pw"), "{shown}");
-        assert!(shown.contains("sdk:[REDACTED]@127.0.0.1"), "{shown}");
+        assert!(shown.contains("sdk:REDACTED@127.0.0.1"), "{shown}");
         let error = RedisFleet::new("http://sdk:s3cr3t-pw@127.0.0.1").unwrap_err();
         assert!(error.is_config() && !error.to_string().contains("s3cr3t-pw"));
     }
