@@ -3,7 +3,10 @@
 use crate::clock::{Clock, SystemClock};
 use crate::generated::raw;
 use crate::hooks::{Hooks, Shared};
+use crate::limiter::{LocalRateLimiter, RateLimiter};
 use crate::retry::{Retrier, RetryPolicy};
+use crate::store::TokenStore;
+use crate::store::shared::{SharedTokens, token_key};
 use crate::token_cache::TokenCache;
 use crate::{Client, Environment, Error};
 use base64::Engine;
@@ -28,6 +31,10 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     retry_policy: RetryPolicy,
     max_requests_per_second: Option<u32>,
+    token_store: Option<Arc<dyn TokenStore>>,
+    rate_limiter: Option<Arc<dyn RateLimiter>>,
+    #[cfg(feature = "redis")]
+    fleet: Option<crate::fleet::RedisFleet>,
 }
 
 impl Default for ClientBuilder {
@@ -44,6 +51,10 @@ impl Default for ClientBuilder {
             http_client: None,
             retry_policy: RetryPolicy::standard(),
             max_requests_per_second: None,
+            token_store: None,
+            rate_limiter: None,
+            #[cfg(feature = "redis")]
+            fleet: None,
         }
     }
 }
@@ -63,6 +74,8 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry_policy", &self.retry_policy)
             .field("max_requests_per_second", &self.max_requests_per_second)
+            .field("token_store", &self.token_store)
+            .field("rate_limiter", &self.rate_limiter)
             .finish_non_exhaustive()
     }
 }
@@ -191,6 +204,33 @@ impl ClientBuilder {
         self
     }
 
+    /// A token store shared with other clients (see [`crate::store`]): the client reads the
+    /// token there before fetching one, and one client fetches for all. Default: none, each
+    /// client fetches its own (still once for all its concurrent callers).
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.token_store = Some(store);
+        self
+    }
+
+    /// A rate limiter of your own (see [`crate::limiter`]), in place of the one
+    /// [`max_requests_per_second`](Self::max_requests_per_second) builds.
+    pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> Self {
+        self.rate_limiter = Some(limiter);
+        self
+    }
+
+    /// Fleet mode (feature `redis`): the token, and with
+    /// [`RedisFleet::requests_per_second`](crate::fleet::RedisFleet::requests_per_second) the
+    /// rate limit, shared through Redis with every replica of the same clientId. A
+    /// [`token_store`](Self::token_store) or [`rate_limiter`](Self::rate_limiter) set here
+    /// takes precedence; [`max_requests_per_second`](Self::max_requests_per_second) becomes
+    /// the limit of this replica while Redis does not answer.
+    #[cfg(feature = "redis")]
+    pub fn fleet(mut self, fleet: crate::fleet::RedisFleet) -> Self {
+        self.fleet = Some(fleet);
+        self
+    }
+
     /// The clock the token cache and the retry loop use (default the system's monotonic
     /// clock); a [`ManualClock`](crate::clock::ManualClock) tests token expiry and retry
     /// waits without waiting.
@@ -259,6 +299,24 @@ impl ClientBuilder {
                     .ok_or_else(|| Error::config("max_requests_per_second must be at least 1"))?,
             ),
         };
+        let local: Option<Arc<dyn RateLimiter>> = requests_per_second
+            .map(|n| Arc::new(LocalRateLimiter::per_second(n)) as Arc<dyn RateLimiter>);
+        #[allow(unused_mut)] // changed by fleet mode only
+        let (mut store, mut limiter) = (self.token_store, self.rate_limiter);
+        #[cfg(feature = "redis")]
+        if let Some(fleet) = &self.fleet {
+            store = store.or_else(|| Some(fleet.token_store()));
+            if limiter.is_none() {
+                limiter = fleet.rate_limiter(&base_url, &client_id, requests_per_second)?;
+            }
+        }
+        let limiter = limiter.or(local);
+        let shared_tokens = store.map(|store| {
+            SharedTokens::new(
+                store,
+                token_key(&base_url, &client_id, &tenant_id, scopes.as_deref()),
+            )
+        });
         let http = match self.http_client {
             Some(client) => client,
             None => http_client(self.timeout, self.connect_timeout)?,
@@ -269,8 +327,8 @@ impl ClientBuilder {
             scopes,
             basic,
             tenant,
-            tokens: TokenCache::new(Arc::clone(&self.clock)),
-            retrier: Retrier::new(self.retry_policy, self.clock, requests_per_second),
+            tokens: TokenCache::new(Arc::clone(&self.clock), shared_tokens),
+            retrier: Retrier::new(self.retry_policy, self.clock, limiter),
         }));
         Ok(Client::from_raw(raw::Client::new_with_client(
             &base_url, http, hooks,

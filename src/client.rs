@@ -94,9 +94,11 @@ impl Client {
     /// Revokes the cached access token at the gateway and forgets it; the next call fetches a
     /// new one. Returns `false` when no token was cached (nothing to revoke).
     pub async fn revoke_token(&self) -> Result<bool, Error> {
-        let Some(token) = self.raw.inner().0.tokens.take() else {
+        let tokens = &self.raw.inner().0.tokens;
+        let Some(token) = tokens.take() else {
             return Ok(false);
         };
+        tokens.forget_shared(&token.value).await;
         let operation = Operation::find("revoke_token")
             .ok_or_else(|| Error::config("the spec has no revoke_token operation"))?;
         let body = crate::types::RevokeTokenRequest {

@@ -95,6 +95,13 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Many replicas
+//!
+//! Replicas of one service share the gateway's per-clientId quota and could share one token.
+//! With the feature `redis`, `ClientBuilder::fleet` shares both through Redis (see the
+//! `fleet` module); the seams are [`TokenStore`] ([`ClientBuilder::token_store`]) and
+//! [`RateLimiter`] ([`ClientBuilder::rate_limiter`]).
+//!
 //! # Wire quirks
 //!
 //! Kept as the gateway sends them: `orginalPrice` (sic) is
@@ -112,14 +119,18 @@ pub mod datetime;
 mod envelope;
 mod environment;
 mod error;
+#[cfg(feature = "redis")]
+pub mod fleet;
 mod generated;
 mod hooks;
 mod idempotency;
+pub mod limiter;
 mod operation;
 mod pagination;
 mod responses;
 mod retry;
 mod secret;
+pub mod store;
 mod tls;
 mod token_cache;
 mod token_endpoint;
@@ -149,7 +160,9 @@ pub mod types {
     pub use crate::generated::extras::*;
     pub use crate::generated::raw::types::*;
 }
+pub use limiter::RateLimiter;
 pub use operation::{Auth, Operation, Retry};
 pub use retry::RetryPolicy;
 pub use secret::SecretToken;
+pub use store::TokenStore;
 pub use validate::{Check, FieldRule};

@@ -3,12 +3,13 @@
 //! get its outcome, success or error, instead of each fetching again).
 
 use crate::clock::Clock;
+use crate::store::shared::SharedTokens;
 use crate::{Error, SecretToken};
 use reqwest::header::HeaderValue;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// How long before expiry a token is refreshed (capped at half its lifetime).
@@ -27,6 +28,8 @@ pub(crate) struct CachedToken {
     refresh_at: Instant,
     /// From here on, it is never sent.
     unusable_at: Instant,
+    /// When the gateway said it expires.
+    expires_at: Instant,
 }
 
 impl CachedToken {
@@ -45,7 +48,21 @@ impl CachedToken {
             header,
             refresh_at: expires_at - REFRESH_AHEAD.min(lifetime / 2),
             unusable_at: expires_at - SAFETY_MARGIN.min(lifetime / 10),
+            expires_at,
         })
+    }
+
+    pub(crate) fn refresh_at(&self) -> Instant {
+        self.refresh_at
+    }
+
+    pub(crate) fn expires_at(&self) -> Instant {
+        self.expires_at
+    }
+
+    /// Whether it may still be sent at `now`.
+    pub(crate) fn usable_at(&self, now: Instant) -> bool {
+        now < self.unusable_at
     }
 }
 
@@ -61,15 +78,21 @@ pub(crate) struct TokenCache {
     /// waited, and takes that fetch's outcome.
     fetches: AtomicU64,
     clock: Arc<dyn Clock>,
+    /// The store shared with other clients (fleet mode), consulted instead of fetching.
+    shared: Option<SharedTokens>,
+    /// The token a 401 proved dead, for the store to delete at the next fetch.
+    refused: Mutex<Option<SecretToken>>,
 }
 
 impl TokenCache {
-    pub(crate) fn new(clock: Arc<dyn Clock>) -> Self {
+    pub(crate) fn new(clock: Arc<dyn Clock>, shared: Option<SharedTokens>) -> Self {
         Self {
             current: RwLock::new(None),
             fetching: tokio::sync::Mutex::new(None),
             fetches: AtomicU64::new(0),
             clock,
+            shared,
+            refused: Mutex::new(None),
         }
     }
 
@@ -138,7 +161,23 @@ impl TokenCache {
         fetch: impl FnOnce() -> Fetch<'a>,
         last_failure: &mut Option<Error>,
     ) -> Result<Arc<CachedToken>, Error> {
-        let outcome = fetch().await;
+        let outcome = match &self.shared {
+            None => fetch().await,
+            Some(shared) => {
+                let refused = self
+                    .refused
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take();
+                let (stale, was_refused) = match refused {
+                    Some(dead) => (Some(dead), true),
+                    None => (self.current().map(|t| t.value.clone()), false),
+                };
+                shared
+                    .fetch(fetch, stale, was_refused, || self.clock.now())
+                    .await
+            }
+        };
         *last_failure = outcome.as_ref().err().cloned();
         self.fetches.fetch_add(1, Ordering::AcqRel);
         outcome.map(|token| self.store(token))
@@ -148,8 +187,17 @@ impl TokenCache {
     /// dead); a newer token fetched meanwhile by another caller is kept.
     pub(crate) fn invalidate(&self, header: &HeaderValue) {
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
-        if current.as_ref().is_some_and(|t| t.header == *header) {
-            *current = None;
+        if let Some(dead) = current.take_if(|t| t.header == *header)
+            && self.shared.is_some()
+        {
+            *self.refused.lock().unwrap_or_else(|e| e.into_inner()) = Some(dead.value.clone());
+        }
+    }
+
+    /// Deletes a revoked token from the shared store, if there is one.
+    pub(crate) async fn forget_shared(&self, token: &SecretToken) {
+        if let Some(shared) = &self.shared {
+            shared.forget(token).await;
         }
     }
 

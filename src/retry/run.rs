@@ -4,12 +4,11 @@ use super::RetryPolicy;
 use super::classify::{Class, Outcome, Verdict, classify};
 use super::quota::RetryQuota;
 use crate::clock::Clock;
+use crate::limiter::{Permit, RateLimiter};
 use crate::operation::{Auth, Retry};
 use crate::transport::Buffered;
 use crate::{Error, Operation};
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::fmt;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,8 +17,8 @@ pub(crate) struct Retrier {
     policy: RetryPolicy,
     quota: RetryQuota,
     clock: Arc<dyn Clock>,
-    /// The client-side limit on business requests per second (every attempt counts).
-    limiter: Option<DefaultDirectRateLimiter>,
+    /// The client-side limit on business requests (every attempt counts).
+    limiter: Option<Arc<dyn RateLimiter>>,
 }
 
 impl fmt::Debug for Retrier {
@@ -27,7 +26,7 @@ impl fmt::Debug for Retrier {
         f.debug_struct("Retrier")
             .field("policy", &self.policy)
             .field("quota", &self.quota)
-            .field("rate_limited", &self.limiter.is_some())
+            .field("limiter", &self.limiter)
             .finish_non_exhaustive()
     }
 }
@@ -76,15 +75,13 @@ impl Retrier {
     pub(crate) fn new(
         policy: RetryPolicy,
         clock: Arc<dyn Clock>,
-        requests_per_second: Option<NonZeroU32>,
+        limiter: Option<Arc<dyn RateLimiter>>,
     ) -> Self {
         Self {
             quota: RetryQuota::new(policy.budget()),
             policy,
             clock,
-            // Evenly spaced (a burst of one): n per second in any one-second window.
-            limiter: requests_per_second
-                .map(|n| RateLimiter::direct(Quota::per_second(n).allow_burst(NonZeroU32::MIN))),
+            limiter,
         }
     }
 
@@ -101,6 +98,7 @@ impl Retrier {
             reauthenticated: false,
             after_unauthorized: false,
             resent_after_doubt: false,
+            permit: None,
         }
     }
 }
@@ -130,6 +128,8 @@ pub(crate) struct Attempts<'r> {
     reauthenticated: bool,
     after_unauthorized: bool,
     resent_after_doubt: bool,
+    /// The rate limiter's permit of the attempt in flight, handed back when it is over.
+    permit: Option<Permit>,
 }
 
 impl Resend {
@@ -145,7 +145,7 @@ impl Attempts<'_> {
         if self.operation.auth == Auth::Bearer
             && let Some(limiter) = &self.retrier.limiter
         {
-            limiter.until_ready().await;
+            self.permit = Some(limiter.acquire().await);
         }
         self.attempts += 1;
         Resend {
@@ -157,6 +157,11 @@ impl Attempts<'_> {
     /// Classifies what the attempt produced: the call's report when it is over, or `None`
     /// after waiting for the next attempt.
     pub(crate) async fn after(&mut self, sent: Sent) -> Option<Report> {
+        if let (Some(permit), Some(limiter)) = (self.permit.take(), &self.retrier.limiter) {
+            limiter
+                .release(permit, matches!(sent, Sent::Response(_)))
+                .await;
+        }
         let class = Class {
             auth: self.operation.auth,
             retry: self.retry,

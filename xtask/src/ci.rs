@@ -13,8 +13,7 @@ pub const CONFORMANCE: &str = "scripts/conformance.sh";
 
 /// The SDK's optional features every step builds with (one set: no step rebuilds another's
 /// artefacts). The TLS stack is the default one.
-pub const FEATURES: &str =
-    "rizzitgo-open-api/jiff,rizzitgo-open-api/chrono,rizzitgo-open-api/mock-gateway";
+pub const FEATURES: &str = "rizzitgo-open-api/jiff,rizzitgo-open-api/chrono,rizzitgo-open-api/mock-gateway,rizzitgo-open-api/redis";
 
 /// Variables that would point the examples at a real gateway: CI runs them against the mock.
 const CREDENTIAL_VARS: [&str; 5] = [

@@ -56,8 +56,9 @@ pub fn copy_project(name: &str) -> PathBuf {
     }
     for dir in [
         "src",
-        // Cargo.toml declares the bench target.
+        // Cargo.toml declares the bench target and the fleet example.
         "benches",
+        "examples",
         "spec",
         "api",
         "codegen/src",

@@ -1,0 +1,226 @@
+//! Fleet mode (feature `redis`): many replicas with one clientId share one access token and
+//! one rate limit through Redis.
+//!
+//! ```no_run
+//! use rizzitgo_open_api::{Client, fleet::RedisFleet};
+//!
+//! # fn run() -> Result<(), rizzitgo_open_api::Error> {
+//! let fleet = RedisFleet::new("rediss://sdk-user:password@redis.internal:6380/0")?
+//!     .requests_per_second(50); // the QPS agreed for the clientId, for the whole fleet
+//! let client = Client::builder()
+//!     .client_id("your-client-id")
+//!     .client_secret("your-client-secret")
+//!     .tenant_id("your-tenant-id")
+//!     .fleet(fleet)
+//!     .build()?;
+//! # Ok(()) }
+//! ```
+//!
+//! - **Token**: one per (base URL, clientId, tenant, scopes), under
+//!   `rizzitgo:v1:token:<base URL>:<clientId>:<tenant>:<scopes>` (percent-encoded; never the
+//!   secret), a JSON value with the token and its expiry, and a TTL that ends when the token
+//!   is due for refresh (a minute before it expires). A replica that finds none takes the lock
+//!   `…:lock` (`SET NX PX`, 10 s) and fetches; the others wait for its token instead of
+//!   fetching their own; a lock whose holder died ends by its TTL. A 401 deletes the token
+//!   only if it is still the one that failed (one Lua script).
+//! - **Rate limit** ([`requests_per_second`](RedisFleet::requests_per_second)): every
+//!   replica's requests count against one budget under `rizzitgo:v1:ratelimit:<base
+//!   URL>:<clientId>`, admitted by one Lua script; callers wait their turn (at most
+//!   [`max_wait`](RedisFleet::max_wait)) instead of collecting 429s. A request holds its
+//!   place from admission until a second after its answer, which keeps the arrivals at the
+//!   gateway under its sliding one-second window whatever the network delays.
+//! - **Redis down or slow**: every command has a short [`timeout`](RedisFleet::timeout). When
+//!   one fails, the client uses its in-process token cache and the
+//!   [fallback limit](RedisFleet::fallback_requests_per_second), logs one warning, tries Redis
+//!   again once a second, and goes back to it when it answers. No call fails because of Redis.
+//!
+//! `rediss://` (TLS, rustls with the platform's roots) and ACL users
+//! (`redis://user:password@host/db`) are given in the URL. With `rediss://`, redis-rs builds
+//! its TLS configuration with rustls's default provider, installing the one rustls was built
+//! with as the process default when none is installed.
+
+mod connection;
+mod rate_limiter;
+mod scripts;
+mod token_store;
+
+use crate::Error;
+use crate::limiter::{LocalRateLimiter, RateLimiter};
+use crate::store::TokenStore;
+use connection::Connection;
+use std::fmt;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A Redis server shared by the replicas of a service: the token store and, with
+/// [`requests_per_second`](Self::requests_per_second), the fleet-wide rate limit. Give it to
+/// [`ClientBuilder::fleet`](crate::ClientBuilder::fleet). Nothing connects before the first
+/// call; clones (and the clients built with them) share one connection.
+#[derive(Clone)]
+pub struct RedisFleet {
+    connection: Arc<Connection>,
+    /// The URL without its password, for `Debug`.
+    shown_url: String,
+    per_second: Option<u32>,
+    fallback_per_second: Option<u32>,
+    max_wait: Duration,
+    hold: Duration,
+}
+
+impl fmt::Debug for RedisFleet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisFleet")
+            .field("url", &self.shown_url)
+            .field("requests_per_second", &self.per_second)
+            .field("fallback_requests_per_second", &self.fallback_per_second)
+            .field("max_wait", &self.max_wait)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A Redis command's default timeout: an answer from a healthy server takes well under a
+/// millisecond; a call should not wait longer than this on a sick one.
+const DEFAULT_TIMEOUT: Duration = Duration::from_millis(250);
+
+impl RedisFleet {
+    /// A fleet on the Redis server at `url`: `redis://[user:password@]host[:port][/db]`, or
+    /// `rediss://…` for TLS. Refused when it is not such a URL (the error never shows the
+    /// password).
+    pub fn new(url: &str) -> Result<Self, Error> {
+        let shown_url = redacted(url)?;
+        let client = redis::Client::open(url).map_err(|_| {
+            Error::config(format!(
+                "redis URL {shown_url} is not valid (redis://[user:password@]host[:port][/db], or rediss://)"
+            ))
+        })?;
+        Ok(Self {
+            connection: Arc::new(Connection::new(client, DEFAULT_TIMEOUT)),
+            shown_url,
+            per_second: None,
+            fallback_per_second: None,
+            max_wait: Duration::from_secs(30),
+            hold: Duration::from_secs(31),
+        })
+    }
+
+    /// How long one Redis command may take before the client falls back to its in-process
+    /// token cache and limit (default 250 ms).
+    pub fn timeout(self, timeout: Duration) -> Self {
+        let client = self.connection_client();
+        Self {
+            connection: Arc::new(Connection::new(client, timeout)),
+            ..self
+        }
+    }
+
+    fn connection_client(&self) -> redis::Client {
+        self.connection.client()
+    }
+
+    /// The fleet-wide limit: business requests per second of every replica of the clientId
+    /// together (the QPS agreed for it). Off by default (the token is still shared).
+    pub fn requests_per_second(mut self, limit: u32) -> Self {
+        self.per_second = Some(limit);
+        self
+    }
+
+    /// The limit of one replica while Redis does not answer (default: the fleet-wide limit,
+    /// or the builder's [`max_requests_per_second`](crate::ClientBuilder::max_requests_per_second)
+    /// when set). Set it to the fleet's limit divided by the number of replicas to stay under
+    /// the quota during an outage.
+    pub fn fallback_requests_per_second(mut self, limit: u32) -> Self {
+        self.fallback_per_second = Some(limit);
+        self
+    }
+
+    /// How long a call waits for its turn under the fleet-wide limit before it is sent anyway
+    /// (default 30 s; the gateway's 429 and the retry policy take over from there).
+    pub fn max_wait(mut self, wait: Duration) -> Self {
+        self.max_wait = wait;
+        self
+    }
+
+    /// How long a request that was never answered (a transport failure, a dropped call)
+    /// counts against the fleet-wide limit (default 31 s: the default request timeout and a
+    /// second). Answered requests count until a second after their answer.
+    pub fn unanswered_hold(mut self, hold: Duration) -> Self {
+        self.hold = hold;
+        self
+    }
+
+    /// Whether the last Redis command failed (the clients run on their in-process fallbacks
+    /// until Redis answers again).
+    pub fn is_degraded(&self) -> bool {
+        self.connection.is_down()
+    }
+
+    /// The token store on this Redis server.
+    pub fn token_store(&self) -> Arc<dyn TokenStore> {
+        Arc::new(token_store::RedisTokenStore {
+            connection: Arc::clone(&self.connection),
+        })
+    }
+
+    /// The fleet-wide limiter of a (base URL, clientId), when a limit is set; `local` is the
+    /// builder's own limit, the fallback unless one was given here.
+    pub(crate) fn rate_limiter(
+        &self,
+        base_url: &str,
+        client_id: &str,
+        local: Option<NonZeroU32>,
+    ) -> Result<Option<Arc<dyn RateLimiter>>, Error> {
+        let at_least_one = |n: u32, field: &str| {
+            NonZeroU32::new(n)
+                .ok_or_else(|| Error::config(format!("RedisFleet {field} must be at least 1")))
+        };
+        let Some(per_second) = self.per_second else {
+            return Ok(None);
+        };
+        let per_second = at_least_one(per_second, "requests_per_second")?;
+        let fallback = match self.fallback_per_second {
+            Some(n) => at_least_one(n, "fallback_requests_per_second")?,
+            None => local.unwrap_or(per_second),
+        };
+        Ok(Some(rate_limiter::shared(rate_limiter::RedisRateLimiter {
+            connection: Arc::clone(&self.connection),
+            key: rate_limiter::rate_key(base_url, client_id),
+            per_second,
+            hold: self.hold,
+            max_wait: self.max_wait,
+            fallback: LocalRateLimiter::per_second(fallback),
+            turn: tokio::sync::Mutex::new(()),
+        })))
+    }
+}
+
+/// The URL with its password replaced, or a config error that does not quote it.
+fn redacted(url: &str) -> Result<String, Error> {
+    let mut parsed = url::Url::parse(url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "redis" | "rediss"))
+        .ok_or_else(|| {
+            Error::config(
+                "redis URL is not valid (redis://[user:password@]host[:port][/db], or rediss://)",
+            )
+        })?;
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("REDACTED"));
+    }
+    Ok(parsed.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_never_shows() {
+        let fleet = RedisFleet::new("redis://sdk:s3cr3t-pw@127.0.0.1:6379/0").unwrap();
+        let shown = format!("{fleet:?}");
+        assert!(!shown.contains("s3cr3t-pw"), "{shown}");
+        assert!(shown.contains("sdk:REDACTED@127.0.0.1"), "{shown}");
+        let error = RedisFleet::new("http://sdk:s3cr3t-pw@127.0.0.1").unwrap_err();
+        assert!(error.is_config() && !error.to_string().contains("s3cr3t-pw"));
+    }
+}

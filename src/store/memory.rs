@@ -1,0 +1,87 @@
+//! The in-process [`TokenStore`]: tokens shared by the clients of one process.
+
+use super::{StoreError, StoreFuture, StoredToken, TokenStore};
+use crate::SecretToken;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// A [`TokenStore`] in this process's memory: clients built with the same one (an `Arc`)
+/// share their token. Entries and locks end after their TTL, as in Redis.
+#[derive(Debug, Default)]
+pub struct MemoryTokenStore {
+    tokens: Mutex<HashMap<String, (StoredToken, Instant)>>,
+    locks: Mutex<HashMap<String, (String, Instant)>>,
+}
+
+impl MemoryTokenStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn ready<'a, T: Send + 'a>(value: T) -> StoreFuture<'a, T> {
+    Box::pin(std::future::ready(Ok::<T, StoreError>(value)))
+}
+
+impl TokenStore for MemoryTokenStore {
+    fn get<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<StoredToken>> {
+        let mut tokens = lock(&self.tokens);
+        let found = match tokens.get(key) {
+            Some((token, until)) if Instant::now() < *until => Some(token.clone()),
+            Some(_) => {
+                tokens.remove(key);
+                None
+            }
+            None => None,
+        };
+        ready(found)
+    }
+
+    fn put<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a StoredToken,
+        ttl: Duration,
+    ) -> StoreFuture<'a, ()> {
+        lock(&self.tokens).insert(key.to_owned(), (token.clone(), Instant::now() + ttl));
+        ready(())
+    }
+
+    fn delete_if<'a>(&'a self, key: &'a str, token: &'a SecretToken) -> StoreFuture<'a, bool> {
+        let mut tokens = lock(&self.tokens);
+        let matches = tokens.get(key).is_some_and(|(t, _)| t.value == *token);
+        if matches {
+            tokens.remove(key);
+        }
+        ready(matches)
+    }
+
+    fn try_lock<'a>(
+        &'a self,
+        key: &'a str,
+        owner: &'a str,
+        ttl: Duration,
+    ) -> StoreFuture<'a, bool> {
+        let mut locks = lock(&self.locks);
+        let now = Instant::now();
+        let free = locks.get(key).is_none_or(|(_, until)| *until <= now);
+        if free {
+            locks.insert(key.to_owned(), (owner.to_owned(), now + ttl));
+        }
+        ready(free)
+    }
+
+    fn unlock<'a>(&'a self, key: &'a str, owner: &'a str) -> StoreFuture<'a, ()> {
+        let mut locks = lock(&self.locks);
+        if locks.get(key).is_some_and(|(o, _)| o == owner) {
+            locks.remove(key);
+        }
+        ready(())
+    }
+}

@@ -1,0 +1,97 @@
+//! Where access tokens are shared between clients: the seam behind
+//! [`ClientBuilder::token_store`](crate::ClientBuilder::token_store).
+//!
+//! Every [`Client`](crate::Client) keeps its own in-process token cache (one token fetch for
+//! all its concurrent callers, refresh ahead of expiry). A [`TokenStore`] is a second level,
+//! shared by many clients — many replicas of one service with one clientId — so that they
+//! fetch **one** token between them instead of one each:
+//!
+//! - a client that needs a token first reads the store; a token there is used as is;
+//! - otherwise it takes the store's short lock for the key (one holder fleet-wide), fetches
+//!   the token, puts it with a TTL that ends when the token is due for refresh, and unlocks;
+//!   the others poll the store meanwhile and pick the new token up without fetching their own;
+//!   a lock whose holder died ends by its TTL;
+//! - a token the gateway refused (401) is deleted only if it is still the one that failed
+//!   ([`TokenStore::delete_if`]), so a newer token put meanwhile stays.
+//!
+//! A store that fails or is slow never fails a call: the client fetches its own token, as it
+//! would without a store. [`MemoryTokenStore`] shares tokens between the clients of one
+//! process; the Redis store (feature `redis`, `fleet::RedisFleet`) between
+//! processes.
+
+mod memory;
+pub(crate) mod shared;
+
+pub use memory::MemoryTokenStore;
+
+use crate::SecretToken;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, SystemTime};
+
+/// What a [`TokenStore`] operation returns.
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// A token as the store keeps it: the value and the instant the gateway said it expires.
+#[derive(Clone, Debug)]
+pub struct StoredToken {
+    /// The access token (never printed).
+    pub value: SecretToken,
+    /// When the token expires (wall-clock time, shared between hosts).
+    pub expires_at: SystemTime,
+}
+
+impl StoredToken {
+    /// How long the token is still valid at `now` (zero once expired).
+    pub fn remaining(&self, now: SystemTime) -> Duration {
+        self.expires_at.duration_since(now).unwrap_or_default()
+    }
+}
+
+/// A store that could not answer (unreachable, slow, refused). The client then fetches its
+/// own token: the error is logged, never returned to a caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreError(String);
+
+impl StoreError {
+    /// An error with a message (which must not contain a secret).
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "token store: {}", self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// A key-value store of tokens shared by several clients, with a short lock for fetching
+/// (see the [module docs](self)). Keys are chosen by the client: they name the base URL,
+/// clientId, tenant and scopes, never a secret.
+pub trait TokenStore: Send + Sync + fmt::Debug {
+    /// The token under `key`, if one is there (an entry past its TTL is not).
+    fn get<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<StoredToken>>;
+
+    /// Puts `token` under `key` for `ttl` (replacing what was there).
+    fn put<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a StoredToken,
+        ttl: Duration,
+    ) -> StoreFuture<'a, ()>;
+
+    /// Deletes the token under `key` if it is `token` (atomically); `true` when it was.
+    fn delete_if<'a>(&'a self, key: &'a str, token: &'a SecretToken) -> StoreFuture<'a, bool>;
+
+    /// Takes the lock `key` for `owner` unless someone holds it; it ends by itself after
+    /// `ttl`. `true` when taken.
+    fn try_lock<'a>(&'a self, key: &'a str, owner: &'a str, ttl: Duration)
+    -> StoreFuture<'a, bool>;
+
+    /// Releases the lock `key` if `owner` still holds it.
+    fn unlock<'a>(&'a self, key: &'a str, owner: &'a str) -> StoreFuture<'a, ()>;
+}

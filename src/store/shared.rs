@@ -1,0 +1,195 @@
+//! The fleet-wide single flight of token fetches through a [`TokenStore`]: the client's own
+//! cache calls this instead of fetching when a store is configured.
+
+use super::{StoredToken, TokenStore};
+use crate::token_cache::{CachedToken, Fetch};
+use crate::{Error, SecretToken};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// How long the fetch lock lives unless released: longer than a token request normally
+/// takes, short enough that a holder that died delays the others only that long.
+const LOCK_TTL: Duration = Duration::from_secs(10);
+/// How often a client waiting for another's fetch looks at the store.
+const POLL: Duration = Duration::from_millis(20);
+/// How long a client waits for others' fetches before fetching its own token (a store
+/// whose lock keeps being taken by others that never put a token).
+const WAIT_AT_MOST: Duration = Duration::from_secs(21);
+
+/// A store and the keys of one client configuration.
+pub(crate) struct SharedTokens {
+    store: Arc<dyn TokenStore>,
+    key: String,
+    lock_key: String,
+    /// This client's name on the lock (never a secret): only it may release its lock.
+    owner: String,
+}
+
+impl fmt::Debug for SharedTokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedTokens")
+            .field("store", &self.store)
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The store key of a client configuration: everything that makes a token differ, and no
+/// secret. Each part is percent-encoded so that no two configurations share a key.
+pub(crate) fn token_key(
+    base_url: &str,
+    client_id: &str,
+    tenant_id: &str,
+    scopes: Option<&str>,
+) -> String {
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    format!(
+        "rizzitgo:v1:token:{}:{}:{}:{}",
+        enc(base_url),
+        enc(client_id),
+        enc(tenant_id),
+        enc(scopes.unwrap_or("*"))
+    )
+}
+
+enum Looked {
+    Found(CachedToken),
+    Missing,
+    Failed,
+}
+
+impl SharedTokens {
+    pub(crate) fn new(store: Arc<dyn TokenStore>, key: String) -> Self {
+        Self {
+            lock_key: format!("{key}:lock"),
+            key,
+            store,
+            owner: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+
+    /// A token from the store, or fetched by this client for the fleet while the others wait.
+    /// `stale` is the token this client already has and wants replaced (due for refresh, or
+    /// refused: then `refused` is set and it is deleted from the store if still there). Store
+    /// failures make the client fetch its own token.
+    pub(crate) async fn fetch<'a>(
+        &self,
+        fetch: impl FnOnce() -> Fetch<'a>,
+        stale: Option<SecretToken>,
+        refused: bool,
+        now: impl Fn() -> Instant,
+    ) -> Result<CachedToken, Error> {
+        if let (true, Some(dead)) = (refused, &stale)
+            && let Err(error) = self.store.delete_if(&self.key, dead).await
+        {
+            tracing::debug!(%error, "the refused token could not be deleted from the store");
+        }
+        let started = Instant::now();
+        loop {
+            match self.look(stale.as_ref(), &now).await {
+                Looked::Found(token) => return Ok(token),
+                Looked::Failed => return fetch().await,
+                Looked::Missing => {}
+            }
+            match self
+                .store
+                .try_lock(&self.lock_key, &self.owner, LOCK_TTL)
+                .await
+            {
+                Ok(true) => return self.fetch_for_all(fetch, stale.as_ref(), &now).await,
+                Ok(false) if started.elapsed() < WAIT_AT_MOST => tokio::time::sleep(POLL).await,
+                Ok(false) => {
+                    tracing::warn!("waited too long for another client's token fetch");
+                    return fetch().await;
+                }
+                Err(error) => {
+                    tracing::debug!(%error, "token store lock failed: fetching without it");
+                    return fetch().await;
+                }
+            }
+        }
+    }
+
+    /// Holding the lock: looks once more (a fetch may have ended between the look and the
+    /// lock), fetches, puts, unlocks.
+    async fn fetch_for_all<'a>(
+        &self,
+        fetch: impl FnOnce() -> Fetch<'a>,
+        stale: Option<&SecretToken>,
+        now: &impl Fn() -> Instant,
+    ) -> Result<CachedToken, Error> {
+        let outcome = match self.look(stale, now).await {
+            Looked::Found(token) => Ok(token),
+            Looked::Missing | Looked::Failed => {
+                let outcome = fetch().await;
+                if let Ok(token) = &outcome {
+                    self.put(token, now()).await;
+                }
+                outcome
+            }
+        };
+        if let Err(error) = self.store.unlock(&self.lock_key, &self.owner).await {
+            tracing::debug!(%error, "token store unlock failed: the lock ends by its TTL");
+        }
+        outcome
+    }
+
+    async fn look(&self, stale: Option<&SecretToken>, now: &impl Fn() -> Instant) -> Looked {
+        match self.store.get(&self.key).await {
+            Ok(Some(stored)) if Some(&stored.value) != stale => {
+                let remaining = stored.remaining(SystemTime::now());
+                match CachedToken::new(stored.value, remaining, now()) {
+                    Some(token) if token.usable_at(now()) => Looked::Found(token),
+                    _ => Looked::Missing,
+                }
+            }
+            Ok(_) => Looked::Missing,
+            Err(error) => {
+                tracing::debug!(%error, "token store read failed: fetching without it");
+                Looked::Failed
+            }
+        }
+    }
+
+    /// Shares a fetched token until it is due for refresh (the store's TTL ends before the
+    /// token does, so no client reads a token it would not send).
+    async fn put(&self, token: &CachedToken, now: Instant) {
+        let ttl = token.refresh_at().saturating_duration_since(now);
+        if ttl.is_zero() {
+            return;
+        }
+        let stored = StoredToken {
+            value: token.value.clone(),
+            expires_at: SystemTime::now() + token.expires_at().saturating_duration_since(now),
+        };
+        if let Err(error) = self.store.put(&self.key, &stored, ttl).await {
+            tracing::debug!(%error, "token store write failed: the token is this client's only");
+        }
+    }
+
+    /// Revocation: the token is gone for everyone.
+    pub(crate) async fn forget(&self, token: &SecretToken) {
+        if let Err(error) = self.store.delete_if(&self.key, token).await {
+            tracing::debug!(%error, "the revoked token could not be deleted from the store");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token_key;
+
+    #[test]
+    fn keys_name_the_configuration_and_keep_parts_apart() {
+        let key = token_key("http://127.0.0.1:1", "a:b", "1", Some("x y"));
+        assert_eq!(
+            key,
+            "rizzitgo:v1:token:http%3A%2F%2F127.0.0.1%3A1:a%3Ab:1:x+y"
+        );
+        assert_ne!(
+            token_key("u", "a", "b:c", None),
+            token_key("u", "a:b", "c", None)
+        );
+    }
+}
