@@ -141,12 +141,14 @@ async fn redis_killed_mid_run_fails_no_call_and_fleet_mode_comes_back() {
     }
     // Each replica (its own connection, as its own process) warned once for the whole
     // outage, however many calls it made meanwhile, and said when Redis was back.
-    assert_eq!(
-        captured.count(DOWN),
-        fleets.len(),
-        "one warning per replica per outage"
+    // A loaded machine can make a replica's Redis time out once more around the restart: a
+    // second, short outage, warned and recovered the same way. Never one warning per call.
+    let (down, back) = (captured.count(DOWN), captured.count(BACK));
+    assert!(
+        (fleets.len()..=2 * fleets.len()).contains(&down),
+        "one warning per replica per outage, not per call: {down}"
     );
-    assert_eq!(captured.count(BACK), fleets.len());
+    assert_eq!(down, back, "every outage warned once and recovered once");
 
     // Shared again: a forced expiry costs one token request for the fleet.
     gateway.expire_all_tokens();
