@@ -325,7 +325,11 @@ async fn stream_memory(gateway: &MockGateway) {
     // buffers, and the least peak of the other three is the walk's own (anything else the
     // client's threads do meanwhile can only add to a peak).
     let mut peaks = [(0, usize::MAX), (0, usize::MAX)];
-    for (pass, day) in ["2025-01-01", "2025-02-01"].repeat(4).into_iter().enumerate() {
+    for (pass, day) in ["2025-01-01", "2025-02-01"]
+        .repeat(4)
+        .into_iter()
+        .enumerate()
+    {
         let range = TimeRange::days(day, day).unwrap();
         let (count, peak) = memory::peak_during(async {
             let mut stream = Box::pin(

@@ -38,16 +38,7 @@ pub fn run_all(project: &Project, build_times: bool, instructions: bool) -> Resu
 /// callgrind (2,000 and 1,000 calls) over 1,000, against the mock gateway's binary in a process
 /// of its own (not counted).
 fn instructions_per_call() -> Result<()> {
-    run(
-        cargo().args([
-            "build",
-            "-p",
-            "rizzitgo-mock-gateway",
-            "--bin",
-            "rizzitgo-mock-gateway",
-        ]),
-        "cargo build (the mock gateway's binary)",
-    )?;
+    crate::contract::build_mock()?;
     let (_mock, mock) = crate::contract::start_mock()?;
     let host = Command::new("rustc")
         .arg("-vV")

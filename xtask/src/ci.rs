@@ -216,16 +216,7 @@ fn conformance(project: &Project) -> Result<()> {
         return Ok(());
     }
     // The script runs target/debug/rizzitgo-mock-gateway: make sure it is the current one.
-    run_command(
-        cargo().args([
-            "build",
-            "-p",
-            "rizzitgo-mock-gateway",
-            "--bin",
-            "rizzitgo-mock-gateway",
-        ]),
-        "cargo build (mock gateway)",
-    )?;
+    crate::contract::build_mock()?;
     run_command(
         Command::new("bash").arg(&script).current_dir(&project.root),
         CONFORMANCE,

@@ -41,10 +41,7 @@ pub(crate) struct Mock {
 pub fn run(project: &Project) -> Result<()> {
     let tools = tools::node_tools()?;
     // Build first, so nothing is listening while cargo compiles.
-    run_command(
-        cargo().args(["build", "-p", "rizzitgo-mock-gateway", "--bin", MOCK_BIN]),
-        "cargo build (mock gateway)",
-    )?;
+    build_mock()?;
     run_command(
         cargo().args([
             "test",
@@ -152,6 +149,14 @@ pub fn violations(log: &str) -> Vec<String> {
         })
         .map(str::to_owned)
         .collect()
+}
+
+/// Builds the mock gateway's binary (debug), the one [`start_mock`] runs.
+pub(crate) fn build_mock() -> Result<()> {
+    run_command(
+        cargo().args(["build", "-p", "rizzitgo-mock-gateway", "--bin", MOCK_BIN]),
+        "cargo build (mock gateway)",
+    )
 }
 
 pub(crate) fn start_mock() -> Result<(Guard, Mock)> {
