@@ -30,6 +30,19 @@ type Step<'a> = (&'static str, Box<dyn Fn() -> Result<()> + 'a>);
 pub fn run(project: &Project) -> Result<()> {
     let steps: Vec<Step> = vec![
         (
+            // The fleet-mode tests start real redis-servers: installed here when missing, so
+            // that this one command works on a fresh machine.
+            "scripts/install-redis.sh",
+            Box::new(|| {
+                run_command(
+                    Command::new("bash")
+                        .arg(project.path("scripts/install-redis.sh"))
+                        .current_dir(&project.root),
+                    "scripts/install-redis.sh",
+                )
+            }),
+        ),
+        (
             "cargo fmt --all --check",
             Box::new(|| {
                 run_command(
