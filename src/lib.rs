@@ -115,6 +115,8 @@ mod error;
 mod generated;
 mod hooks;
 mod idempotency;
+mod issued_token;
+mod json_request;
 mod operation;
 mod pagination;
 mod responses;
@@ -134,6 +136,7 @@ pub use error::{Error, ErrorKind};
 #[doc(hidden)]
 pub use generated::__examples;
 pub use generated::BusinessCode;
+pub use issued_token::IssuedToken;
 /// The request and response types of the spec, their builders (`…Builder`), and the named
 /// values of its codes ([`types::Source`]).
 ///
