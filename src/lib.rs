@@ -26,6 +26,8 @@
 //! token the gateway refuses (401) is replaced and the call replayed once. Any number of
 //! concurrent callers share one token fetch and its outcome. The secret and the token never
 //! appear in `Debug`, `Display`, logs or errors. [`Client::revoke_token`] revokes it.
+//! [`Client::issue_token`] fetches a token of your own, with the scopes granted and its
+//! lifetime ([`IssuedToken`]), e.g. to check credentials; [`Client::revoke`] revokes any token.
 //!
 //! # Environments
 //!

@@ -105,4 +105,13 @@ mod tests {
         assert_eq!(codes.len(), count, "two meanings share an exit code");
         assert_eq!(code(ErrorKind::RateLimited), 7);
     }
+
+    #[test]
+    fn the_readme_documents_every_code() {
+        let readme = include_str!("../../README.md");
+        for (kind, code, _) in KINDS {
+            let row = format!("| {code} | `{kind:?}`");
+            assert!(readme.contains(&row), "README.md lacks the row {row:?}");
+        }
+    }
 }
