@@ -38,7 +38,7 @@ impl Failure {
                 None => format!("check the `{field}` field of --json-body"),
             });
         }
-        if error.is_config() {
+        if error.is_config() && error.to_string().contains("RIZZITGO_") {
             return Some(
                 "set RIZZITGO_CLIENT_ID, RIZZITGO_CLIENT_SECRET and RIZZITGO_TENANT_ID, or try \
                  --mock"

@@ -80,7 +80,7 @@ async fn run(matches: &ArgMatches) -> Result<(), Failure> {
     if name == completions::NAME {
         return completions::run(sub);
     }
-    let out = output::Output::new(sub)?;
+    let out = output::Output::new(sub);
     let session = config::connect(sub).await?;
     if name == token::NAME {
         return token::run(&session, sub, &out).await;

@@ -29,13 +29,13 @@ pub(crate) struct Output {
 }
 
 impl Output {
-    pub(crate) fn new(matches: &ArgMatches) -> Result<Self, Failure> {
+    pub(crate) fn new(matches: &ArgMatches) -> Self {
         let format = matches
             .get_one::<String>(ARG)
             .map_or("json", String::as_str);
-        Ok(Self {
+        Self {
             table: format == "table",
-        })
+        }
     }
 
     /// Prints an answer's `data`; `spec` says where a page keeps its records.

@@ -28,6 +28,9 @@ pub const RESERVED_FLAGS: &[&str] = &[
     "timeout",
 ];
 
+/// Subcommands of the command line itself: no operation may take one of these names.
+pub const RESERVED_COMMANDS: &[&str] = &["token", "completions", "help"];
+
 /// How a request field is given on the command line, from its JSON type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldKind {
@@ -89,6 +92,12 @@ pub fn cli_tokens(spec: &OpenAPI) -> Result<TokenStream, String> {
         let fields = request_fields(spec, &op.body_schema)
             .map_err(|e| format!("{} {}: {e}", op.http_method, op.path))?;
         let command = kebab_case(&op.operation_id);
+        if RESERVED_COMMANDS.contains(&command.as_str()) {
+            return Err(format!(
+                "{} {}: the subcommand `{command}` is one of the command line's own",
+                op.http_method, op.path
+            ));
+        }
         let spec_name = format_ident!("{}", op.method_name.to_uppercase());
         let runner = format_ident!("{}", op.method_name);
         specs.push(spec_const(op, &command, &spec_name, &fields));

@@ -75,12 +75,19 @@ pub async fn rizzitgo(
             .stderr(Stdio::piped());
         let mut child = command.spawn().expect("the rizzitgo binary runs");
         if let Some(text) = stdin {
-            child
+            let written = child
                 .stdin
                 .take()
                 .expect("piped stdin")
-                .write_all(text.as_bytes())
-                .expect("stdin written");
+                .write_all(text.as_bytes());
+            // A command refused before it reads stdin (a usage error) closes it early.
+            if let Err(e) = written {
+                assert_eq!(
+                    e.kind(),
+                    std::io::ErrorKind::BrokenPipe,
+                    "writing stdin: {e}"
+                );
+            }
         }
         child.wait_with_output().expect("rizzitgo finishes")
     })
