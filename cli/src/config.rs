@@ -7,6 +7,9 @@ use rizzitgo_mock_gateway::MockGateway;
 use rizzitgo_open_api::{Client, ClientBuilder, Environment};
 use std::time::Duration;
 
+/// The help section of the flags every command takes.
+pub(crate) const GLOBAL: &str = "Global options";
+
 /// The global flags of the connection.
 pub(crate) fn args() -> [Arg; 4] {
     [
@@ -15,24 +18,28 @@ pub(crate) fn args() -> [Arg; 4] {
             "Start the embedded mock gateway on 127.0.0.1 and use its demo credentials",
         )
         .global(true)
+        .help_heading(GLOBAL)
         .conflicts_with_all(["sandbox", "base-url"]),
         crate::switch(
             "sandbox",
             "Use the sandbox gateway (as RIZZITGO_ENVIRONMENT=sandbox)",
         )
         .global(true)
+        .help_heading(GLOBAL)
         .conflicts_with("base-url"),
         Arg::new("base-url")
             .long("base-url")
             .value_name("URL")
             .help("The gateway's base URL (https, or http on a loopback address)")
-            .global(true),
+            .global(true)
+            .help_heading(GLOBAL),
         Arg::new("timeout")
             .long("timeout")
             .value_name("SECONDS")
             .help("Timeout of each request, in seconds (default 30)")
             .value_parser(clap::value_parser!(f64))
-            .global(true),
+            .global(true)
+            .help_heading(GLOBAL),
     ]
 }
 

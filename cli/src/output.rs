@@ -21,6 +21,7 @@ pub(crate) fn arg() -> Arg {
         .default_value("json")
         .help("json: the answer's data, pretty; table: one row per record of a list-shaped answer")
         .global(true)
+        .help_heading(crate::config::GLOBAL)
 }
 
 /// The chosen output format.
