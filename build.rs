@@ -23,5 +23,9 @@ fn generate() -> Result<(), String> {
     for (name, code) in [("raw.rs", &generated.raw), ("facade.rs", &generated.facade)] {
         fs::write(out.join(name), code).map_err(|e| format!("cannot write {name}: {e}"))?;
     }
+    // The spec this SDK was generated from, for dependents' build scripts (the CLI): they then
+    // read the same file, from a checkout or from the published package alike.
+    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
+    println!("cargo::metadata=spec={}", dir.join(SPEC).display());
     Ok(())
 }

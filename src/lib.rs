@@ -26,6 +26,8 @@
 //! token the gateway refuses (401) is replaced and the call replayed once. Any number of
 //! concurrent callers share one token fetch and its outcome. The secret and the token never
 //! appear in `Debug`, `Display`, logs or errors. [`Client::revoke_token`] revokes it.
+//! [`Client::issue_token`] fetches a token of your own, with the scopes granted and its
+//! lifetime ([`IssuedToken`]), e.g. to check credentials; [`Client::revoke`] revokes any token.
 //!
 //! # Environments
 //!
@@ -124,6 +126,8 @@ pub mod fleet;
 mod generated;
 mod hooks;
 mod idempotency;
+mod issued_token;
+mod json_request;
 pub mod limiter;
 mod operation;
 mod pagination;
@@ -145,6 +149,7 @@ pub use error::{Error, ErrorKind};
 #[doc(hidden)]
 pub use generated::__examples;
 pub use generated::BusinessCode;
+pub use issued_token::IssuedToken;
 /// The request and response types of the spec, their builders (`…Builder`), and the named
 /// values of its codes ([`types::Source`]).
 ///

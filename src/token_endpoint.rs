@@ -14,12 +14,35 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use std::time::Duration;
 use tracing::Instrument;
 
-/// Requests a client-credentials token (Basic auth, form body, tenant-id).
+/// Requests a client-credentials token (Basic auth, form body, tenant-id) for the cache.
 pub(crate) async fn fetch_token(
     http: &reqwest::Client,
     base_url: &str,
     shared: &Shared,
 ) -> Result<CachedToken, Error> {
+    let (token, requested_at) = request_token(http, base_url, shared).await?;
+    let lifetime = Duration::from_secs(token.expires_in.max(0).unsigned_abs());
+    CachedToken::new(token.access_token, lifetime, requested_at).ok_or_else(
+        || match Operation::find("issue_token") {
+            Some(operation) => Error::decode(
+                operation,
+                None,
+                b"",
+                None,
+                "the access token is not a valid header value",
+            ),
+            None => Error::config("the spec has no issue_token operation"),
+        },
+    )
+}
+
+/// Requests a client-credentials token: the gateway's answer, and when (on the client's clock)
+/// the request was sent, from which its lifetime counts.
+pub(crate) async fn request_token(
+    http: &reqwest::Client,
+    base_url: &str,
+    shared: &Shared,
+) -> Result<(crate::types::AccessToken, std::time::Instant), Error> {
     let operation = Operation::find("issue_token")
         .ok_or_else(|| Error::config("the spec has no issue_token operation"))?;
     let body = crate::types::TokenRequest {
@@ -77,19 +100,10 @@ pub(crate) async fn fetch_token(
                     .ok_or_else(|| Error::decode(operation, Some(status), &bytes, None, "no token"))
             })
             .map_err(|e| e.with_attempts(attempts))?;
-    let lifetime = Duration::from_secs(token.expires_in.max(0).unsigned_abs());
     tracing::debug!(
         expires_in = token.expires_in,
         scope = token.scope.as_deref().unwrap_or_default(),
         "access token issued"
     );
-    CachedToken::new(token.access_token, lifetime, requested_at).ok_or_else(|| {
-        Error::decode(
-            operation,
-            Some(status),
-            b"",
-            None,
-            "the access token is not a valid header value",
-        )
-    })
+    Ok((token, requested_at))
 }

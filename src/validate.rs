@@ -123,7 +123,7 @@ where
 }
 
 /// The rules of `operation` on a request's JSON.
-fn check(operation: &'static Operation, json: &Value) -> Result<(), Error> {
+pub(crate) fn check(operation: &'static Operation, json: &Value) -> Result<(), Error> {
     for rule in operation.rules {
         match json.get(rule.field) {
             None | Some(Value::Null) if rule.required => {

@@ -9,8 +9,12 @@
 //! - [`Generated::facade`]: one method per operation on `crate::Client` that unwraps the envelope
 //!   into `Result<Data, crate::Error>`, and the `OPERATIONS` table (scopes, auth, retry policy)
 //!   the hand-written layer reads at run time.
+//!
+//! A third, [`cli::generate_cli`], is the `rizzitgo` command line's subcommands (its crate's
+//! `build.rs` calls it): one per business operation, calling those facade methods.
 #![deny(missing_docs)]
 
+pub mod cli;
 mod extras;
 mod facade;
 pub mod listing;

@@ -215,3 +215,60 @@ fn a_wrong_x_pagination_is_refused_naming_the_operation_and_the_field() {
         assert!(error.contains(expected), "{expected}: {error}");
     }
 }
+
+#[test]
+fn an_added_operation_becomes_a_cli_subcommand_calling_its_sdk_method() {
+    let spec = parse_spec(&spec_with_new_operation()).unwrap();
+    let cli = rizzitgo_open_api_codegen::cli::generate_cli(&spec).unwrap();
+    let code = cli.replace(char::is_whitespace, "");
+    // Listed, named after the operationId, with a flag per request field.
+    assert!(code.contains("&GOODS_STOCK"), "{cli}");
+    assert!(code.contains(
+        r#"staticGOODS_STOCK:crate::request::Spec=crate::request::Spec{command:"goods-stock",operation:"goods_stock",about:"Querygoodsstock""#
+    ), "{cli}");
+    assert!(code.contains(r#"wire:"goodsId",flag:"goods-id",kind:crate::request::Kind::Text"#));
+    assert!(code.contains(r#"wire:"source",flag:"source",kind:crate::request::Kind::Integer"#));
+    // Dispatched, decoded by the SDK (its rules and messages), sent by the SDK's method.
+    assert!(code.contains(r#""goods-stock"=>goods_stock(client,matches,out).await,"#));
+    assert!(code.contains(
+        "letrequest:::rizzitgo_open_api::types::GoodsRequest=crate::request::operation(spec,)?.request_from_json(body)?;"
+    ));
+    assert!(code.contains("letdata=client.goods_stock(request).await?;"));
+    // Not paginated: no --all.
+    assert!(!code.contains("goods_stock_pages"));
+}
+
+#[test]
+fn an_added_paginated_operation_gets_all_in_the_cli() {
+    let spec = parse_spec(&spec_with_paginated_operation(PAGINATION)).unwrap();
+    let cli = rizzitgo_open_api_codegen::cli::generate_cli(&spec).unwrap();
+    let code = cli.replace(char::is_whitespace, "");
+    assert!(code.contains(
+        r#"paging:::std::option::Option::Some(crate::request::Paging{page:"pageNo",page_size:::std::option::Option::Some(("pageSize",50u64)),items:"records",})"#
+    ), "{cli}");
+    assert!(code.contains("returnout.pages(client.goods_stock_pages(request),spec).await;"));
+}
+
+#[test]
+fn the_real_spec_gives_the_cli_seven_subcommands_and_no_token_endpoint() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/open-api.yaml"
+    ))
+    .unwrap();
+    let cli = rizzitgo_open_api_codegen::cli::generate_cli(&parse_spec(&text).unwrap()).unwrap();
+    assert_eq!(cli.matches("static ").count(), 1 + 7, "{cli}");
+    assert!(!cli.contains("issue_token") && !cli.contains("revoke_token"));
+}
+
+#[test]
+fn a_field_whose_flag_the_cli_uses_itself_is_refused() {
+    let spec = spec_with_paginated_operation(PAGINATION).replace(
+        "    StockPageRequest:\n      type: object\n      required: [pageNo, pageSize]\n      properties:\n",
+        "    StockPageRequest:\n      type: object\n      required: [pageNo, pageSize]\n      properties:\n        output:\n          type: string\n",
+    );
+    let error =
+        rizzitgo_open_api_codegen::cli::generate_cli(&parse_spec(&spec).unwrap()).unwrap_err();
+    assert!(error.contains("StockPageRequest.output"), "{error}");
+    assert!(error.contains("--output"), "{error}");
+}

@@ -16,7 +16,7 @@ use crate::Result;
 use crate::changelog;
 use crate::diff::{self, Level};
 use crate::edit;
-use crate::paths::{CARGO_LOCK, CARGO_TOML, CHANGELOG, Project, SPEC};
+use crate::paths::{CARGO_LOCK, CARGO_TOML, CHANGELOG, DEPENDENT_MANIFESTS, Project, SPEC};
 use crate::released::{self, Released};
 use crate::spec::Spec;
 use crate::version;
@@ -103,14 +103,22 @@ pub fn bump_docs(project: &Project, target: &str, redocly: bool) -> Result<()> {
             "{CARGO_TOML}: version {current_crate} → {new_crate}"
         ));
     }
-    if let Some(lock) = project.read_optional(CARGO_LOCK)? {
-        let name = edit::package_name(&manifest)?;
-        if project.write_if_changed(
+    let name = edit::package_name(&manifest)?;
+    for dependent in DEPENDENT_MANIFESTS {
+        if let Some(text) = project.read_optional(dependent)? {
+            let edited = edit::set_path_dependency_version(&text, &name, &new_crate);
+            if project.write_if_changed(dependent, &edited)? {
+                changed.push(format!("{dependent}: {name} {new_crate}"));
+            }
+        }
+    }
+    if let Some(lock) = project.read_optional(CARGO_LOCK)?
+        && project.write_if_changed(
             CARGO_LOCK,
             &edit::set_lock_version(&lock, &name, &new_crate),
-        )? {
-            changed.push(format!("{CARGO_LOCK}: {name} {new_crate}"));
-        }
+        )?
+    {
+        changed.push(format!("{CARGO_LOCK}: {name} {new_crate}"));
     }
     let existing = project.read_optional(CHANGELOG)?;
     let date = existing

@@ -12,7 +12,10 @@ use std::time::Instant;
 pub const CONFORMANCE: &str = "scripts/conformance.sh";
 
 /// The SDK's optional features every step builds with (one set: no step rebuilds another's
-/// artefacts). The TLS stack is the default one.
+/// artefacts). The TLS stack is the default one. `mock-gateway` is also what the `rizzitgo`
+/// command line (crate `rizzitgo-cli`, built and tested by the `--workspace` steps) enables, so
+/// the SDK is compiled once for the library's tests and the CLI's; `redis` runs the fleet tests
+/// against a real redis-server.
 pub const FEATURES: &str = "rizzitgo-open-api/jiff,rizzitgo-open-api/chrono,rizzitgo-open-api/mock-gateway,rizzitgo-open-api/redis";
 
 /// Variables that would point the examples at a real gateway: CI runs them against the mock.

@@ -137,6 +137,29 @@ pub fn set_lock_version(lock: &str, package: &str, version: &str) -> String {
     join(&out, lock)
 }
 
+/// Sets the version requirement of the path dependency `package` (a `{ path = …, version = … }`
+/// line) in a member's manifest, so that it still accepts the bumped crate; unchanged when the
+/// manifest has no such line.
+pub fn set_path_dependency_version(manifest: &str, package: &str, version: &str) -> String {
+    let lines: Vec<&str> = manifest.lines().collect();
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(rest) = line.trim().strip_prefix(package) else {
+            continue;
+        };
+        if !rest.trim_start().starts_with('=') || !rest.contains("path =") {
+            continue;
+        }
+        if let Some(at) = line.find("version = \"") {
+            let start = at + "version = \"".len();
+            if let Some(len) = line[start..].find('"') {
+                out[i] = format!("{}{version}{}", &line[..start], &line[start + len..]);
+            }
+        }
+    }
+    join(&out, manifest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +186,11 @@ mod tests {
         assert!(out.contains("version = \"0.2.0\"\ndescription = \"SDK (guide v1.5)\""));
         assert!(out.contains("x = { version = \"1\" }"));
         let lock = "[[package]]\nname = \"sdk\"\nversion = \"0.1.0\"\n\n[[package]]\nname = \"sdk-codegen\"\nversion = \"0.1.0\"\n";
+        let member = "[dependencies]\nsdk = { path = \"..\", version = \"0.1.0\", features = [\"a\"] }\nsdk-codegen = { path = \"../codegen\", version = \"0.1.0\" }\n";
+        assert_eq!(
+            set_path_dependency_version(member, "sdk", "0.2.0"),
+            "[dependencies]\nsdk = { path = \"..\", version = \"0.2.0\", features = [\"a\"] }\nsdk-codegen = { path = \"../codegen\", version = \"0.1.0\" }\n"
+        );
         assert_eq!(
             set_lock_version(lock, "sdk", "0.2.0"),
             "[[package]]\nname = \"sdk\"\nversion = \"0.2.0\"\n\n[[package]]\nname = \"sdk-codegen\"\nversion = \"0.1.0\"\n"

@@ -14,6 +14,9 @@ pub const RELEASED_DIR: &str = "api/released";
 pub const CHANGELOG: &str = "CHANGELOG.md";
 /// The SDK crate's manifest (its `[package] version`).
 pub const CARGO_TOML: &str = "Cargo.toml";
+/// Manifests of workspace members that depend on the SDK by path: their version requirement
+/// follows the SDK's version.
+pub const DEPENDENT_MANIFESTS: &[&str] = &["cli/Cargo.toml"];
 /// The lockfile (the SDK's own entry follows its version).
 pub const CARGO_LOCK: &str = "Cargo.lock";
 /// Redocly's configuration.

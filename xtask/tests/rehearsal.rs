@@ -146,6 +146,38 @@ fn bump_docs_rehearsal_adds_a_typed_method_a_minor_release_and_a_changelog_entry
         status.success(),
         "the copy with the new method does not compile"
     );
+
+    // The command line gets the new operation as a subcommand calling the new method, with no
+    // hand-written code: its build script generates it, and it compiles against the SDK.
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(&root)
+        .args([
+            "check",
+            "-p",
+            "rizzitgo-cli",
+            "--bins",
+            "--offline",
+            "--quiet",
+        ])
+        .env("CARGO_TARGET_DIR", workspace().join("target/rehearsal"))
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "the command line of the copy does not compile"
+    );
+    let generated = std::fs::read_to_string(newest_cli_source(
+        &workspace().join("target/rehearsal/debug/build"),
+    ))
+    .unwrap();
+    assert!(
+        generated.contains("command: \"goods-sku-list\""),
+        "{generated}"
+    );
+    assert!(
+        generated.contains("client.goods_sku_list(request).await?"),
+        "{generated}"
+    );
     let _ = std::fs::remove_dir_all(&root);
 }
 
@@ -184,4 +216,21 @@ fn bump_docs_refuses_a_version_older_than_the_last_release() {
     assert!(!out.status.success());
     assert!(text(&out).contains("is already released"), "{}", text(&out));
     let _ = std::fs::remove_dir_all(&root);
+}
+
+/// The `cli.rs` the cli crate's build script wrote last (the copy's, just checked).
+fn newest_cli_source(build_dir: &std::path::Path) -> std::path::PathBuf {
+    std::fs::read_dir(build_dir)
+        .unwrap()
+        .flatten()
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("rizzitgo-cli-")
+        })
+        .map(|entry| entry.path().join("out/cli.rs"))
+        .filter(|path| path.exists())
+        .max_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok())
+        .expect("the cli crate's build script ran")
 }

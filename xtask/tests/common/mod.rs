@@ -64,6 +64,8 @@ pub fn copy_project(name: &str) -> PathBuf {
         "codegen/src",
         "mock-gateway/src",
         "xtask/src",
+        // A workspace member: its build script, sources and manifest.
+        "cli",
     ] {
         if from.join(dir).exists() {
             copy_tree(&from.join(dir), &to.join(dir));
