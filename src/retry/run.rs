@@ -91,7 +91,7 @@ impl Retrier {
             retrier: self,
             operation,
             retry,
-            backoff: Box::new(self.policy.backoff()),
+            backoff: None,
             attempts: 0,
             tries: 1,
             spent: 0,
@@ -118,7 +118,8 @@ pub(crate) struct Attempts<'r> {
     retrier: &'r Retrier,
     operation: &'static Operation,
     retry: Retry,
-    backoff: Box<dyn Iterator<Item = Duration> + Send>,
+    /// The waits before retries, made at the first retry (most calls have none).
+    backoff: Option<Box<dyn Iterator<Item = Duration> + Send>>,
     /// Requests sent.
     attempts: u32,
     /// Attempts the policy counts (a replay after a refused token is not one).
@@ -184,8 +185,10 @@ impl Attempts<'_> {
                 None
             }
             Verdict::Retry { reason, after } => {
+                let retrier = self.retrier;
                 let Some(backoff) = self
                     .backoff
+                    .get_or_insert_with(|| Box::new(retrier.policy.backoff()))
                     .next()
                     .filter(|_| self.tries < policy.max_attempts())
                 else {
