@@ -1,7 +1,7 @@
 //! The client: configuration shared by every call, and the calls that are not endpoints.
 
 use crate::generated::raw;
-use crate::{ClientBuilder, Error, Operation};
+use crate::{ClientBuilder, Error};
 use progenitor_client::ClientInfo;
 use std::fmt;
 
@@ -99,12 +99,7 @@ impl Client {
             return Ok(false);
         };
         tokens.forget_shared(&token.value).await;
-        let operation = Operation::find("revoke_token")
-            .ok_or_else(|| Error::config("the spec has no revoke_token operation"))?;
-        let body = crate::types::RevokeTokenRequest {
-            token: token.value.clone(),
-        };
-        crate::call::run(operation, self.raw.revoke_token().body(body).send()).await
+        self.revoke(&token.value).await
     }
 }
 

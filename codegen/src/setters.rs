@@ -93,7 +93,7 @@ impl Fields {
         let object = component(spec, schema)
             .ok()
             .and_then(|s| match &s.schema_kind {
-                SchemaKind::Type(Type::Object(object)) => Some(object.clone()),
+                SchemaKind::Type(Type::Object(object)) => Some(object),
                 _ => None,
             });
         if let (Some(object), Some(wires)) = (object, wires) {
@@ -136,8 +136,10 @@ fn rewrite_setter(setter: &mut syn::ImplItemFn, fields: &Fields) -> Option<syn::
         (None, true) => format!(" `{wire}` (required): {description}"),
         (None, false) => format!(" `{wire}`: {description}"),
     };
-    setter.attrs.push(syn::parse_quote!(#[doc = #doc]));
-    let inner = inner?;
+    let Some(inner) = inner else {
+        setter.attrs.push(syn::parse_quote!(#[doc = #doc]));
+        return None;
+    };
     let message = format!("error converting supplied value for {name}: {{e}}");
     *setter = syn::parse_quote! {
         #[doc = #doc]
