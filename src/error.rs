@@ -39,7 +39,8 @@ pub struct Error {
 
 #[derive(Clone)]
 struct Inner {
-    kind: Kind,
+    /// Decided once, when the error is made: `Display` and the predicates read it.
+    kind: ErrorKind,
     operation: Option<&'static Operation>,
     status: Option<StatusCode>,
     code: Option<i64>,
@@ -54,22 +55,6 @@ struct Inner {
     hint: Option<&'static str>,
     /// The request field (wire name) a refused request broke.
     field: Option<&'static str>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    /// The gateway answered a failure: a non-zero `code`, or an error status.
-    Api,
-    /// The request was refused before sending: a field breaks the spec.
-    InvalidRequest,
-    /// The client is misconfigured (missing credentials, bad base URL).
-    Config,
-    /// Connecting, sending or reading failed.
-    Transport,
-    /// A timeout elapsed.
-    Timeout,
-    /// A response body could not be decoded.
-    Decode,
 }
 
 /// What went wrong, one value per failure (unlike the predicates, which overlap: see
@@ -102,8 +87,66 @@ pub enum ErrorKind {
     Timeout,
     /// Connecting, sending or reading failed.
     Transport,
-    /// A response that is not the expected JSON.
+    /// A response that is not the expected JSON, or larger than the client accepts
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
     Decode,
+}
+
+impl ErrorKind {
+    /// The failure an answer of the gateway reports, if any: the one reading of a response
+    /// that the retry classifier and the error both use. A failure `code` counts whatever the
+    /// HTTP status, an error status whatever the body.
+    pub(crate) fn of_answer(status: StatusCode, code: Option<i64>, msg: &str) -> Option<Self> {
+        let failed = code.filter(|&c| c != 0);
+        if failed.is_none() && status.is_success() {
+            return None;
+        }
+        if status.is_redirection() {
+            return Some(Self::Redirect);
+        }
+        let is = |n: u16| status == n || failed == Some(i64::from(n));
+        Some(if is(401) {
+            Self::Unauthorized
+        } else if is(403) {
+            Self::Forbidden
+        } else if is(429) {
+            Self::RateLimited
+        } else if failed == Some(CODE_REPEATED_REQUEST) || msg == DUPLICATE_REQUEST_MSG {
+            Self::DuplicateRequest
+        } else if is(400) {
+            Self::InvalidParameter
+        } else if status.is_server_error() || failed.is_some_and(|c| (500..600).contains(&c)) {
+            Self::ServerError
+        } else {
+            Self::Business
+        })
+    }
+
+    /// Whether the gateway answered it (a failure `code` or an error status).
+    fn is_answer(self) -> bool {
+        !matches!(
+            self,
+            Self::InvalidRequest | Self::Config | Self::Timeout | Self::Transport | Self::Decode
+        )
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::RateLimited => "rate limited",
+            Self::InvalidParameter => "invalid parameter",
+            Self::DuplicateRequest => "duplicate request",
+            Self::ServerError => "server error",
+            Self::Redirect => "redirect",
+            Self::Business => "gateway error",
+            Self::InvalidRequest => "invalid request",
+            Self::Config => "configuration error",
+            Self::Transport => "transport error",
+            Self::Timeout => "timeout",
+            Self::Decode => "decode error",
+        }
+    }
 }
 
 /// The code the gateway uses for a repeated request (upstream's idempotency guard).
@@ -112,7 +155,7 @@ const CODE_REPEATED_REQUEST: i64 = 900;
 const DUPLICATE_REQUEST_MSG: &str = "Duplicate request, please do not retry";
 
 impl Error {
-    fn new(kind: Kind, operation: Option<&'static Operation>) -> Self {
+    fn new(kind: ErrorKind, operation: Option<&'static Operation>) -> Self {
         Self {
             inner: Box::new(Inner {
                 kind,
@@ -131,18 +174,34 @@ impl Error {
         }
     }
 
-    pub(crate) fn api(
+    /// The failure the gateway answered: `kind` is [`ErrorKind::of_answer`] of the same
+    /// status, code and message.
+    pub(crate) fn answered(
+        kind: ErrorKind,
         operation: &'static Operation,
-        status: StatusCode,
-        code: Option<i64>,
-        message: impl Into<String>,
-        retry_after: Option<Duration>,
+        answer: &crate::runtime::Answer,
     ) -> Self {
-        let mut e = Self::new(Kind::Api, Some(operation));
-        e.inner.status = Some(status);
-        e.inner.code = code;
-        e.inner.message = Some(message.into()).filter(|m: &String| !m.is_empty());
-        e.inner.retry_after = retry_after;
+        let mut e = Self::new(kind, Some(operation));
+        e.inner.status = Some(answer.status);
+        e.inner.code = answer.failure_code();
+        e.inner.retry_after = answer.retry_after();
+        if kind == ErrorKind::Redirect {
+            // They would re-send tenant-id and the access token wherever `Location` points.
+            let location = answer
+                .headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("(no Location header)");
+            e.inner.message = Some(format!(
+                "the gateway redirected to {location}; the SDK does not follow redirects (they \
+                 would re-send tenant-id and the access token): check the base URL"
+            ));
+        } else if answer.code.is_some() {
+            e.inner.message = Some(answer.msg.to_string()).filter(|m| !m.is_empty());
+        } else {
+            // A proxy's error page: the status is the failure, the body only a detail.
+            e.inner.body_snippet = Some(snippet_of(Some(operation), &answer.body));
+        }
         e
     }
 
@@ -150,7 +209,7 @@ impl Error {
         operation: Option<&'static Operation>,
         message: impl Into<String>,
     ) -> Self {
-        let mut e = Self::new(Kind::InvalidRequest, operation);
+        let mut e = Self::new(ErrorKind::InvalidRequest, operation);
         e.inner.message = Some(message.into());
         e
     }
@@ -167,21 +226,21 @@ impl Error {
     }
 
     pub(crate) fn config(message: impl Into<String>) -> Self {
-        let mut e = Self::new(Kind::Config, None);
+        let mut e = Self::new(ErrorKind::Config, None);
         e.inner.message = Some(message.into());
         e
     }
 
     pub(crate) fn transport(operation: &'static Operation, source: reqwest::Error) -> Self {
         let kind = if source.is_timeout() {
-            Kind::Timeout
+            ErrorKind::Timeout
         } else {
-            Kind::Transport
+            ErrorKind::Transport
         };
         let mut e = Self::new(kind, Some(operation));
         e.inner.status = source.status();
         e.inner.message = Some(
-            if kind == Kind::Timeout {
+            if kind == ErrorKind::Timeout {
                 "no response within the timeout"
             } else {
                 "the connection failed or closed before a response"
@@ -193,6 +252,14 @@ impl Error {
         e
     }
 
+    /// A failure of the SDK's own machinery around a call (a task that ended without an
+    /// answer): reported as a transport failure, the call's outcome being unknown.
+    pub(crate) fn interrupted(operation: Option<&'static Operation>, message: &'static str) -> Self {
+        let mut e = Self::new(ErrorKind::Transport, operation);
+        e.inner.message = Some(message.into());
+        e
+    }
+
     pub(crate) fn decode(
         operation: &'static Operation,
         status: Option<StatusCode>,
@@ -200,7 +267,7 @@ impl Error {
         source: Option<BoxError>,
         message: impl Into<String>,
     ) -> Self {
-        let mut e = Self::new(Kind::Decode, Some(operation));
+        let mut e = Self::new(ErrorKind::Decode, Some(operation));
         e.inner.status = status;
         e.inner.message = Some(message.into());
         e.inner.body_snippet = Some(snippet_of(Some(operation), body));
@@ -212,22 +279,13 @@ impl Error {
         e
     }
 
-    /// A 3xx: redirects are not followed (they would carry `tenant-id` and the token wherever
-    /// `Location` points).
-    pub(crate) fn redirect(
-        operation: &'static Operation,
-        status: StatusCode,
-        headers: &reqwest::header::HeaderMap,
-    ) -> Self {
-        let location = headers
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("(no Location header)");
-        let mut e = Self::new(Kind::Api, Some(operation));
+    /// A response body over the client's limit: not read further, not retried.
+    pub(crate) fn too_large(operation: &'static Operation, status: StatusCode, limit: usize) -> Self {
+        let mut e = Self::new(ErrorKind::Decode, Some(operation));
         e.inner.status = Some(status);
         e.inner.message = Some(format!(
-            "the gateway redirected to {location}; the SDK does not follow redirects (they would \
-             re-send tenant-id and the access token): check the base URL"
+            "the response body is larger than the limit of {limit} bytes \
+             (ClientBuilder::max_response_bytes); it was not read further"
         ));
         e
     }
@@ -237,7 +295,7 @@ impl Error {
     pub(crate) fn with_call(
         mut self,
         attempts: u32,
-        request_id: Option<String>,
+        request_id: Option<&str>,
         resent_after_doubt: bool,
     ) -> Self {
         // An error of the token request keeps its own count.
@@ -250,7 +308,7 @@ impl Error {
                 .operation
                 .is_some_and(|op| op.auth == crate::Auth::Bearer)
         {
-            self.inner.request_id = request_id;
+            self.inner.request_id = request_id.map(str::to_owned);
         }
         if resent_after_doubt && self.is_duplicate_request() {
             self.inner.hint = Some(
@@ -262,98 +320,75 @@ impl Error {
         self
     }
 
-    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
-        self.inner.attempts = attempts;
-        self
-    }
-
-    pub(crate) fn with_snippet(mut self, body: &[u8]) -> Self {
-        self.inner.body_snippet = Some(snippet_of(self.inner.operation, body));
-        self
-    }
-
-    /// The gateway's failure `code`, or the HTTP status where no envelope came.
-    fn effective_code(&self) -> Option<i64> {
-        self.inner
-            .code
-            .or_else(|| self.inner.status.map(|s| i64::from(s.as_u16())))
-    }
-
-    fn api_code_is(&self, code: i64) -> bool {
-        self.inner.kind == Kind::Api && self.effective_code() == Some(code)
-    }
-
     /// 401: the token is missing, invalid or expired (the SDK fetches tokens itself, so this
     /// means the credentials or the token were refused).
     pub fn is_unauthorized(&self) -> bool {
-        self.api_code_is(401) || self.inner.status == Some(StatusCode::UNAUTHORIZED)
+        self.inner.kind == ErrorKind::Unauthorized
     }
 
     /// 403: insufficient scope, wrong user type, or a tenant-id that differs from the token's.
     /// [`required_scopes`](Error::required_scopes) names what the operation needs.
     pub fn is_forbidden(&self) -> bool {
-        self.api_code_is(403) || self.inner.status == Some(StatusCode::FORBIDDEN)
+        self.inner.kind == ErrorKind::Forbidden
     }
 
     /// 429: rate limited per clientId. [`retry_after`](Error::retry_after) says how long to
     /// wait when the gateway said so.
     pub fn is_rate_limited(&self) -> bool {
-        self.api_code_is(429) || self.inner.status == Some(StatusCode::TOO_MANY_REQUESTS)
+        self.inner.kind == ErrorKind::RateLimited
     }
 
     /// 400 from the gateway, or a request refused before sending because a field breaks the
     /// spec (then [`status`](Error::status) is `None`).
     pub fn is_invalid_parameter(&self) -> bool {
-        self.inner.kind == Kind::InvalidRequest
-            || self.api_code_is(400)
-            || self.inner.status == Some(StatusCode::BAD_REQUEST)
+        matches!(
+            self.inner.kind,
+            ErrorKind::InvalidParameter | ErrorKind::InvalidRequest
+        )
     }
 
     /// The request was refused before sending (a field breaks the spec); nothing was sent.
     pub fn is_invalid_request(&self) -> bool {
-        self.inner.kind == Kind::InvalidRequest
+        self.inner.kind == ErrorKind::InvalidRequest
     }
 
     /// A repeated request: the redeem `requestId` was already processed within its 10-minute
     /// window (code 900, or the guide's message "Duplicate request, please do not retry").
     pub fn is_duplicate_request(&self) -> bool {
-        self.inner.kind == Kind::Api
-            && (self.inner.code == Some(CODE_REPEATED_REQUEST)
-                || self.inner.message.as_deref() == Some(DUPLICATE_REQUEST_MSG))
+        self.inner.kind == ErrorKind::DuplicateRequest
     }
 
     /// Any failure answered by the gateway (a non-zero `code` or an error status).
     pub fn is_api(&self) -> bool {
-        self.inner.kind == Kind::Api
+        self.inner.kind.is_answer()
     }
 
     /// The gateway answered 5xx.
     pub fn is_server_error(&self) -> bool {
-        self.inner.status.is_some_and(|s| s.is_server_error())
-            || (self.inner.kind == Kind::Api
-                && self.inner.code.is_some_and(|c| (500..600).contains(&c)))
+        self.inner.kind == ErrorKind::ServerError
     }
 
     /// Connecting, sending or reading the response failed (the request may or may not have
     /// reached the gateway).
     pub fn is_transport(&self) -> bool {
-        matches!(self.inner.kind, Kind::Transport | Kind::Timeout)
+        matches!(self.inner.kind, ErrorKind::Transport | ErrorKind::Timeout)
     }
 
     /// A timeout elapsed (connect or total).
     pub fn is_timeout(&self) -> bool {
-        self.inner.kind == Kind::Timeout
+        self.inner.kind == ErrorKind::Timeout
     }
 
     /// A response could not be decoded (a proxy's HTML page, a truncated body, a field of an
-    /// unexpected type). [`body_snippet`](Error::body_snippet) shows the start of the body.
+    /// unexpected type, a body over the size limit). [`body_snippet`](Error::body_snippet)
+    /// shows the start of the body.
     pub fn is_decode(&self) -> bool {
-        self.inner.kind == Kind::Decode
+        self.inner.kind == ErrorKind::Decode
     }
 
     /// The client is misconfigured.
     pub fn is_config(&self) -> bool {
-        self.inner.kind == Kind::Config
+        self.inner.kind == ErrorKind::Config
     }
 
     /// The HTTP status of the response, if one came.
@@ -407,21 +442,7 @@ impl Error {
     /// # }
     /// ```
     pub fn kind(&self) -> ErrorKind {
-        match self.inner.kind {
-            Kind::InvalidRequest => ErrorKind::InvalidRequest,
-            Kind::Config => ErrorKind::Config,
-            Kind::Timeout => ErrorKind::Timeout,
-            Kind::Transport => ErrorKind::Transport,
-            Kind::Decode => ErrorKind::Decode,
-            Kind::Api if self.is_unauthorized() => ErrorKind::Unauthorized,
-            Kind::Api if self.is_forbidden() => ErrorKind::Forbidden,
-            Kind::Api if self.is_rate_limited() => ErrorKind::RateLimited,
-            Kind::Api if self.is_duplicate_request() => ErrorKind::DuplicateRequest,
-            Kind::Api if self.is_invalid_parameter() => ErrorKind::InvalidParameter,
-            Kind::Api if self.is_server_error() => ErrorKind::ServerError,
-            Kind::Api if self.status().is_some_and(|s| s.is_redirection()) => ErrorKind::Redirect,
-            Kind::Api => ErrorKind::Business,
-        }
+        self.inner.kind
     }
 
     /// The gateway's `code`, named where the spec names it ([`BusinessCode`](crate::BusinessCode)); `None` when the
@@ -449,21 +470,10 @@ impl Error {
         self.inner.body_snippet.as_deref()
     }
 
-    fn describe_kind(&self) -> &'static str {
-        match self.inner.kind {
-            Kind::Api if self.is_unauthorized() => "unauthorized",
-            Kind::Api if self.is_forbidden() => "forbidden",
-            Kind::Api if self.is_rate_limited() => "rate limited",
-            Kind::Api if self.is_invalid_parameter() => "invalid parameter",
-            Kind::Api if self.is_duplicate_request() => "duplicate request",
-            Kind::Api if self.is_server_error() => "server error",
-            Kind::Api => "gateway error",
-            Kind::InvalidRequest => "invalid request",
-            Kind::Config => "configuration error",
-            Kind::Transport => "transport error",
-            Kind::Timeout => "timeout",
-            Kind::Decode => "decode error",
-        }
+    /// Whether the gateway's message already names every scope the operation needs.
+    fn message_names_scopes(&self) -> bool {
+        let message = self.inner.message.as_deref().unwrap_or_default();
+        self.required_scopes().iter().all(|s| message.contains(s))
     }
 }
 
@@ -491,7 +501,7 @@ impl fmt::Display for Error {
         if let Some(op) = i.operation {
             write!(f, "{}: ", op.name)?;
         }
-        f.write_str(self.describe_kind())?;
+        f.write_str(i.kind.describe())?;
         let mut details = Vec::new();
         if let Some(code) = i.code {
             details.push(format!("code {code}"));
@@ -505,7 +515,8 @@ impl fmt::Display for Error {
         if let Some(message) = &i.message {
             write!(f, ": {message}")?;
         }
-        if self.is_forbidden() && !self.required_scopes().is_empty() {
+        // The gateway's 403 message usually names the scope already: said once.
+        if self.is_forbidden() && !self.message_names_scopes() {
             write!(
                 f,
                 "; the operation needs scope {}",

@@ -1,10 +1,10 @@
 //! The code `build.rs` generates from `spec/open-api.yaml`, included once.
 
-/// progenitor's client and `types` (re-exported as `crate::types`).
+/// progenitor's `types` (re-exported as `crate::types`).
 #[allow(missing_docs, unused_imports, dead_code, clippy::all, clippy::pedantic)]
 pub(crate) mod raw {
     include!(concat!(env!("OUT_DIR"), "/raw.rs"));
 }
 
-// The envelope-unwrapping methods of `crate::Client` and the `OPERATIONS` table.
+// The methods of `crate::Client` and the `OPERATIONS` table.
 include!(concat!(env!("OUT_DIR"), "/facade.rs"));

@@ -113,43 +113,33 @@
 //! or value the gateway adds tomorrow never breaks decoding.
 #![deny(missing_docs)]
 
-mod builder;
-mod call;
+mod auth;
 mod client;
 pub mod clock;
 pub mod datetime;
 mod envelope;
-mod environment;
 mod error;
 #[cfg(feature = "redis")]
 pub mod fleet;
 mod generated;
-mod hooks;
-mod idempotency;
-mod issued_token;
 mod json_request;
 pub mod limiter;
 mod operation;
 mod pagination;
 mod responses;
 mod retry;
+mod runtime;
 mod secret;
 pub mod store;
-mod tls;
-mod token_cache;
-mod token_endpoint;
-mod transport;
 mod validate;
 
-pub use builder::{ClientBuilder, env_vars};
-pub use client::Client;
+pub use auth::IssuedToken;
+pub use client::{Client, ClientBuilder, Environment, env_vars};
 pub use envelope::Envelope;
-pub use environment::Environment;
 pub use error::{Error, ErrorKind};
 #[doc(hidden)]
 pub use generated::__examples;
 pub use generated::BusinessCode;
-pub use issued_token::IssuedToken;
 /// The request and response types of the spec, their builders (`…Builder`), and the named
 /// values of its codes ([`types::Source`]).
 ///
@@ -166,7 +156,7 @@ pub mod types {
     pub use crate::generated::raw::types::*;
 }
 pub use limiter::RateLimiter;
-pub use operation::{Auth, Operation, Retry};
+pub use operation::{Auth, BodyFormat, Operation, Retry};
 pub use retry::RetryPolicy;
 pub use secret::SecretToken;
 pub use store::TokenStore;

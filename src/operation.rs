@@ -20,8 +20,30 @@ pub enum Retry {
     Never,
 }
 
-/// One operation of `spec/open-api.yaml`, generated into a static table.
+/// How an operation's request body is encoded (its content type in the spec).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyFormat {
+    /// `application/json`: every business endpoint.
+    Json,
+    /// `application/x-www-form-urlencoded`: the token endpoints.
+    Form,
+}
+
+impl BodyFormat {
+    /// The `Content-Type` it is sent with.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Json => "application/json",
+            Self::Form => "application/x-www-form-urlencoded",
+        }
+    }
+}
+
+/// One operation of `spec/open-api.yaml`, generated into a static table (read-only: the SDK
+/// calls only the operations of its table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Operation {
     /// The SDK method name, e.g. `goods_detail`.
     pub name: &'static str,
@@ -39,6 +61,8 @@ pub struct Operation {
     pub since: &'static str,
     /// Whether it may be re-sent.
     pub retry: Retry,
+    /// How its request body is encoded.
+    pub body: BodyFormat,
     /// The rules of its request fields, checked before sending.
     pub rules: &'static [crate::validate::FieldRule],
 }
@@ -52,5 +76,10 @@ impl Operation {
     /// The operation with this SDK method name (e.g. `goods_detail`).
     pub fn find(name: &str) -> Option<&'static Operation> {
         Self::all().iter().find(|op| op.name == name)
+    }
+
+    /// Its place in [`Operation::all`] (`None` for a copy made outside the table).
+    pub(crate) fn index(&'static self) -> Option<usize> {
+        Self::all().iter().position(|op| std::ptr::eq(op, self))
     }
 }

@@ -1,4 +1,5 @@
-//! The envelope-unwrapping methods on `crate::Client` and the operation table.
+//! The methods on `crate::Client` (each hands its validated request to `crate::runtime`, the
+//! only module generated code calls) and the operation table.
 
 use crate::model::{
     Auth, Check, FieldRule, NamedCode, OperationModel, Pagination, Retry, snake_case,
@@ -63,12 +64,15 @@ fn example_types(ops: &[OperationModel]) -> TokenStream {
         let name = &op.method_name;
         let data: syn::Type = syn::parse_str(&op.data_type).expect("data types are Rust types");
         let required = if op.nullable_data {
-            quote!(crate::call::Data::Nullable)
+            quote!(.map(drop))
         } else {
-            quote!(crate::call::Data::Required)
+            quote!(.and_then(|data| crate::runtime::required(operation, &exchange, data)).map(drop))
         };
         quote! {
-            #name => crate::call::decode::<#data>(&super::OPERATIONS[#index], status, &headers, body, #required).map(drop),
+            #name => {
+                let operation = &super::OPERATIONS[#index];
+                crate::runtime::conclude::<#data>(operation, &exchange)#required
+            }
         }
     });
     let arms = pairs.iter().map(|(schema, ty)| {
@@ -99,7 +103,7 @@ fn example_types(ops: &[OperationModel]) -> TokenStream {
                 body: &[u8],
             ) -> ::std::option::Option<::std::result::Result<(), crate::Error>> {
                 let status = ::reqwest::StatusCode::from_u16(status).ok()?;
-                let headers = ::reqwest::header::HeaderMap::new();
+                let exchange = crate::runtime::Exchange::answered(status, body);
                 Some(match operation {
                     #(#decoders)*
                     _ => return None,
@@ -133,6 +137,11 @@ fn table_entry(op: &OperationModel) -> TokenStream {
         Auth::Bearer => quote!(crate::operation::Auth::Bearer),
     };
     let rules = op.rules.iter().map(rule_entry);
+    let body = if op.content_type == "application/x-www-form-urlencoded" {
+        quote!(crate::operation::BodyFormat::Form)
+    } else {
+        quote!(crate::operation::BodyFormat::Json)
+    };
     let retry = match &op.retry {
         Retry::Safe => quote!(crate::operation::Retry::Safe),
         Retry::IdempotencyKey(field) => quote!(crate::operation::Retry::IdempotencyKey(#field)),
@@ -148,6 +157,7 @@ fn table_entry(op: &OperationModel) -> TokenStream {
             scopes: &[#(#scopes),*],
             since: #since,
             retry: #retry,
+            body: #body,
             rules: &[#(#rules),*],
         }
     }
@@ -202,10 +212,10 @@ fn method(index: usize, op: &OperationModel) -> TokenStream {
     let (output, run) = if op.nullable_data {
         (
             quote!(::std::option::Option<#data>),
-            quote!(crate::call::run_nullable),
+            quote!(crate::runtime::call_nullable),
         )
     } else {
-        (quote!(#data), quote!(crate::call::run))
+        (quote!(#data), quote!(crate::runtime::call))
     };
     let doc = doc(op);
     quote! {
@@ -218,8 +228,7 @@ fn method(index: usize, op: &OperationModel) -> TokenStream {
             let operation = &OPERATIONS[#index];
             // Every rule of the spec, checked here: a refused request never leaves the process.
             let body: #body = crate::validate::request(operation, body)?;
-            // Boxed: the generated send future is large, and a call's future is moved whole.
-            #run(operation, ::std::boxed::Box::pin(self.raw().#name().body(body).send())).await
+            #run(self, operation, &body).await
         }
     }
 }

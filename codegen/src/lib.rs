@@ -4,8 +4,9 @@
 //! reviewable listing of the generated API), so both read the spec the same way.
 //!
 //! Two files come out of one spec:
-//! - [`Generated::raw`]: progenitor's client and `types`, with every envelope schema replaced by
-//!   the SDK's generic `crate::Envelope<T>`;
+//! - [`Generated::raw`]: progenitor's `types` (typify: the request and response types and their
+//!   builders), with every envelope schema replaced by the SDK's generic `crate::Envelope<T>`.
+//!   progenitor's client is not kept: the SDK sends requests through its own pipeline;
 //! - [`Generated::facade`]: one method per operation on `crate::Client` that unwraps the envelope
 //!   into `Result<Data, crate::Error>`, and the `OPERATIONS` table (scopes, auth, retry policy)
 //!   the hand-written layer reads at run time.
@@ -27,12 +28,12 @@ pub use model::{
 };
 
 use openapiv3::OpenAPI;
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle};
+use progenitor::{GenerationSettings, Generator, InterfaceStyle};
 
 /// The generated source files.
 #[derive(Debug, Clone)]
 pub struct Generated {
-    /// progenitor's client and types.
+    /// progenitor's types (its client is dropped).
     pub raw: String,
     /// The envelope-unwrapping methods and the operation table.
     pub facade: String,
@@ -67,7 +68,8 @@ pub fn facade_tokens(
     Ok(tokens)
 }
 
-/// progenitor's output for the spec, as tokens.
+/// progenitor's types for the spec, as tokens: its `types` module alone (the client it also
+/// generates is not used: the SDK's runtime sends every request).
 pub fn raw_client(
     spec: &OpenAPI,
     ops: &[OperationModel],
@@ -75,8 +77,6 @@ pub fn raw_client(
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
-        .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote::quote!(crate::hooks::Hooks))
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         // Secrets get a type whose Debug never shows them.
@@ -91,7 +91,19 @@ pub fn raw_client(
     let tokens = Generator::new(&settings)
         .generate_tokens(spec)
         .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
-    setters::rewrite(spec, escape_reserved(tokens))
+    setters::rewrite(spec, escape_reserved(types_only(tokens)?))
+}
+
+/// The `types` module of progenitor's output, without its client.
+fn types_only(tokens: proc_macro2::TokenStream) -> Result<proc_macro2::TokenStream, String> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("progenitor's code does not parse: {e}"))?;
+    let types = file
+        .items
+        .into_iter()
+        .find(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"))
+        .ok_or("progenitor's code has no `types` module")?;
+    Ok(quote::quote!(#types))
 }
 
 /// typify writes edition-2021 code (`gen` as an identifier); the SDK is edition 2024.

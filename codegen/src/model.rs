@@ -47,6 +47,9 @@ pub struct OperationModel {
     pub retry: Retry,
     /// The schema name of its request body.
     pub body_schema: String,
+    /// The media type of its request body (`application/json` or
+    /// `application/x-www-form-urlencoded`).
+    pub content_type: String,
     /// The schema name of its success (HTTP 200) envelope.
     pub envelope_schema: String,
     /// The Rust type of the envelope's `data`, as source text.
@@ -246,6 +249,12 @@ fn operation(
     } else {
         Retry::Never
     };
+    let content_type = request_content_type(op)
+        .filter(|t| *t == "application/json" || *t == "application/x-www-form-urlencoded")
+        .ok_or_else(|| {
+            format!("{at}: the request body must be application/json or application/x-www-form-urlencoded")
+        })?
+        .to_owned();
     let body_schema = request_body_schema(op).ok_or_else(|| {
         format!("{at}: the request body must be one content type with a $ref schema")
     })?;
@@ -290,6 +299,7 @@ fn operation(
             .to_owned(),
         retry,
         body_schema,
+        content_type,
         envelope_schema,
         data_type,
         nullable_data,
@@ -546,6 +556,11 @@ fn object_schema<'a>(spec: &'a OpenAPI, name: &str) -> Result<&'a openapiv3::Obj
         SchemaKind::Type(Type::Object(obj)) => Ok(obj),
         _ => Err(format!("{name} must be an object schema")),
     }
+}
+
+fn request_content_type(op: &Operation) -> Option<&str> {
+    let body = op.request_body.as_ref()?.as_item()?;
+    body.content.first().map(|(media_type, _)| media_type.as_str())
 }
 
 fn request_body_schema(op: &Operation) -> Option<String> {

@@ -1,25 +1,21 @@
 //! Deciding, from one attempt's outcome alone, whether to send the call again and when.
 //!
 //! A pure function of the operation's retry class (from the spec), the outcome and the
-//! `Retry-After` cap: the loop in [`super::run`] does the waiting and the re-sending.
+//! `Retry-After` cap: the orchestrator (`crate::runtime`) does the waiting and the re-sending.
 
+use crate::ErrorKind;
 use crate::operation::{Auth, Retry};
-use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use crate::runtime::Answer;
 use std::time::Duration;
 
 /// What one attempt produced.
 pub(crate) enum Outcome<'a> {
     /// A response, read to the end.
-    Response {
-        status: StatusCode,
-        headers: &'a HeaderMap,
-        body: &'a [u8],
-    },
+    Answered(&'a Answer),
     /// No response: connecting, sending or reading failed.
-    Transport(&'a reqwest::Error),
-    /// The SDK itself stopped the attempt (no token could be had).
-    Local,
+    Failed(&'a reqwest::Error),
+    /// The SDK itself ended the attempt (no token could be had, a body over the size limit).
+    Stopped,
 }
 
 /// Why an attempt is sent again.
@@ -84,8 +80,8 @@ pub(crate) fn classify(class: Class, outcome: &Outcome<'_>, max_retry_after: Dur
     // repeated: read-only ones, and those carrying their idempotency key.
     let repeatable = !matches!(class.retry, Retry::Never);
     match outcome {
-        Outcome::Local => Verdict::Done,
-        Outcome::Transport(error) => {
+        Outcome::Stopped => Verdict::Done,
+        Outcome::Failed(error) => {
             let reason = if error.is_connect() {
                 Reason::Connect
             } else if error.is_timeout() {
@@ -109,29 +105,24 @@ pub(crate) fn classify(class: Class, outcome: &Outcome<'_>, max_retry_after: Dur
                 Verdict::Done
             }
         }
-        Outcome::Response {
-            status,
-            headers,
-            body,
-        } => {
-            let code = envelope_code(*status, body);
-            let is = |n: u16| *status == n || code == Some(i64::from(n));
-            if is(401) {
-                return if class.auth == Auth::Bearer && !class.reauthenticated {
-                    Verdict::Reauthenticate
-                } else {
-                    Verdict::Done
-                };
-            }
-            let reason = if is(429) {
+        Outcome::Answered(answer) => {
+            let reason = match answer.failure {
+                None => return Verdict::Done,
+                Some(ErrorKind::Unauthorized) => {
+                    return if class.auth == Auth::Bearer && !class.reauthenticated {
+                        Verdict::Reauthenticate
+                    } else {
+                        Verdict::Done
+                    };
+                }
                 // Refused before processing: safe to repeat for every operation.
-                Reason::Throttled
-            } else if (*status == 408 || [500, 502, 503, 504].into_iter().any(is)) && repeatable {
-                Reason::Server
-            } else {
-                return Verdict::Done;
+                Some(ErrorKind::RateLimited) => Reason::Throttled,
+                Some(_) if repeatable && [408, 500, 502, 503, 504].into_iter().any(|n| answer.is(n)) => {
+                    Reason::Server
+                }
+                Some(_) => return Verdict::Done,
             };
-            match crate::call::retry_after(headers) {
+            match answer.retry_after() {
                 Some(after) if after > max_retry_after => Verdict::Done,
                 after => Verdict::Retry { reason, after },
             }
@@ -139,50 +130,11 @@ pub(crate) fn classify(class: Class, outcome: &Outcome<'_>, max_retry_after: Dur
     }
 }
 
-/// The envelope's `code`, when the body is one (an HTML page has none).
-fn envelope_code(status: StatusCode, body: &[u8]) -> Option<i64> {
-    #[derive(serde::Deserialize)]
-    struct Code {
-        code: i64,
-    }
-    if status.is_redirection() || !body.starts_with(b"{") {
-        return None;
-    }
-    // The gateway's framework writes `code` first: a success is known without scanning the
-    // whole body (a fifth of the SDK's CPU per call went to that scan). Any other body is
-    // parsed in full.
-    if body.starts_with(br#"{"code":0,"#) {
-        return Some(0);
-    }
-    serde_json::from_slice::<Code>(body).ok().map(|c| c.code)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_success_prefix_reads_as_the_full_parse_does() {
-        for body in [
-            r#"{"code":0,"data":{"goodsId":"1"},"msg":""}"#,
-            r#"{"code":0,"data":null}"#,
-            r#"{"code":0}"#,
-            r#"{ "code": 0, "data": 1 }"#,
-            r#"{"data":1,"code":0}"#,
-            r#"{"code":401,"msg":"expired"}"#,
-            r#"{"code":0"#,
-        ] {
-            let full = serde_json::from_str::<serde_json::Value>(body)
-                .ok()
-                .and_then(|v| v.get("code")?.as_i64());
-            assert_eq!(
-                envelope_code(StatusCode::OK, body.as_bytes()),
-                full,
-                "{body}"
-            );
-        }
-    }
-    use reqwest::header::{HeaderValue, RETRY_AFTER};
+    use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 
     const CAP: Duration = Duration::from_secs(120);
     const READ: Class = Class {
@@ -204,12 +156,12 @@ mod tests {
         if let Some(value) = retry_after {
             headers.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
         }
-        let outcome = Outcome::Response {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers: &headers,
-            body: body.as_bytes(),
-        };
-        classify(class, &outcome, CAP)
+        let answer = Answer::new(
+            reqwest::StatusCode::from_u16(status).unwrap(),
+            headers,
+            bytes::Bytes::copy_from_slice(body.as_bytes()),
+        );
+        classify(class, &Outcome::Answered(&answer), CAP)
     }
 
     fn retry(reason: Reason, after: Option<u64>) -> Verdict {

@@ -20,7 +20,6 @@
 //! processes.
 
 mod memory;
-pub(crate) mod shared;
 
 pub use memory::MemoryTokenStore;
 

@@ -1,8 +1,9 @@
-//! The fleet-wide single flight of token fetches through a [`TokenStore`]: the client's own
-//! cache calls this instead of fetching when a store is configured.
+//! The fleet-wide single flight of token fetches through a [`TokenStore`]: [`SharedSource`]
+//! wraps the token endpoint when a store is configured, so the client's cache knows no store.
 
-use super::{StoredToken, TokenStore};
-use crate::token_cache::{CachedToken, Fetch};
+use super::{CachedToken, Fetch, Stale, TokenSource};
+use crate::clock::Clock;
+use crate::store::{StoredToken, TokenStore};
 use crate::{Error, SecretToken};
 use std::fmt;
 use std::sync::Arc;
@@ -73,9 +74,9 @@ impl SharedTokens {
     /// `stale` is the token this client already has and wants replaced (due for refresh, or
     /// refused: then `refused` is set and it is deleted from the store if still there). Store
     /// failures make the client fetch its own token.
-    pub(crate) async fn fetch<'a>(
+    pub(crate) async fn fetch(
         &self,
-        fetch: impl FnOnce() -> Fetch<'a>,
+        fetch: impl FnOnce() -> Fetch,
         stale: Option<SecretToken>,
         refused: bool,
         now: impl Fn() -> Instant,
@@ -113,9 +114,9 @@ impl SharedTokens {
 
     /// Holding the lock: looks once more (a fetch may have ended between the look and the
     /// lock), fetches, puts, unlocks.
-    async fn fetch_for_all<'a>(
+    async fn fetch_for_all(
         &self,
-        fetch: impl FnOnce() -> Fetch<'a>,
+        fetch: impl FnOnce() -> Fetch,
         stale: Option<&SecretToken>,
         now: &impl Fn() -> Instant,
     ) -> Result<CachedToken, Error> {
@@ -173,6 +174,56 @@ impl SharedTokens {
         if let Err(error) = self.store.delete_if(&self.key, token).await {
             tracing::debug!(%error, "the revoked token could not be deleted from the store");
         }
+    }
+}
+
+/// A token source behind a shared store: the store's token when it has a usable one, else
+/// one fetch by the inner source for the whole fleet (a decorator of the token endpoint).
+pub(crate) struct SharedSource {
+    inner: Arc<dyn TokenSource>,
+    tokens: Arc<SharedTokens>,
+    clock: Arc<dyn Clock>,
+}
+
+impl SharedSource {
+    pub(crate) fn new(inner: Arc<dyn TokenSource>, tokens: SharedTokens, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            inner,
+            tokens: Arc::new(tokens),
+            clock,
+        }
+    }
+}
+
+impl fmt::Debug for SharedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedSource")
+            .field("tokens", &self.tokens)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenSource for SharedSource {
+    fn fetch(&self, stale: Stale) -> Fetch {
+        let (inner, tokens, clock) = (
+            Arc::clone(&self.inner),
+            Arc::clone(&self.tokens),
+            Arc::clone(&self.clock),
+        );
+        Box::pin(async move {
+            let fetch = || inner.fetch(Stale::default());
+            tokens
+                .fetch(fetch, stale.token, stale.refused, || clock.now())
+                .await
+        })
+    }
+
+    fn forget<'a>(
+        &'a self,
+        token: &'a SecretToken,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
+        Box::pin(self.tokens.forget(token))
     }
 }
 

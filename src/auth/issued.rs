@@ -1,8 +1,8 @@
 //! A token issued on request, with what the gateway granted: for tools that show whether
 //! credentials work (the `rizzitgo token` command), not for calls, which manage their own.
 
+use crate::runtime;
 use crate::{Client, Error, Operation, SecretToken};
-use progenitor_client::ClientInfo;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -63,12 +63,9 @@ impl Client {
     /// the scopes granted and its lifetime. The client's own cached token is not touched: this
     /// one is yours, to inspect or to [`revoke`](Client::revoke).
     pub async fn issue_token(&self) -> Result<IssuedToken, Error> {
-        let raw = self.raw();
         // On the real clock (the client's may be a test clock), taken before the request.
         let requested_at = Instant::now();
-        let (answer, _) =
-            crate::token_endpoint::request_token(raw.client(), raw.baseurl(), &raw.inner().0)
-                .await?;
+        let (answer, _) = super::endpoint::request_token(self.runtime()).await?;
         Ok(IssuedToken {
             token: answer.access_token,
             token_type: answer.token_type,
@@ -92,6 +89,6 @@ impl Client {
         let body = crate::types::RevokeTokenRequest {
             token: token.clone(),
         };
-        crate::call::run(operation, self.raw().revoke_token().body(body).send()).await
+        runtime::call(self, operation, &body).await
     }
 }

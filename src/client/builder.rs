@@ -1,14 +1,13 @@
 //! Configuring a [`Client`]: credentials, environment, timeouts.
 
+use super::Environment;
+use crate::auth::{SharedSource, SharedTokens, TokenCache, TokenEndpoint, TokenSource, token_key};
 use crate::clock::{Clock, SystemClock};
-use crate::generated::raw;
-use crate::hooks::{Hooks, Shared};
 use crate::limiter::{LocalRateLimiter, RateLimiter};
 use crate::retry::{Retrier, RetryPolicy};
+use crate::runtime::{Parts, Runtime};
 use crate::store::TokenStore;
-use crate::store::shared::{SharedTokens, token_key};
-use crate::token_cache::TokenCache;
-use crate::{Client, Environment, Error};
+use crate::{Client, Error};
 use base64::Engine;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
@@ -31,6 +30,7 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     retry_policy: RetryPolicy,
     max_requests_per_second: Option<u32>,
+    max_response_bytes: usize,
     token_store: Option<Arc<dyn TokenStore>>,
     rate_limiter: Option<Arc<dyn RateLimiter>>,
     #[cfg(feature = "redis")]
@@ -51,6 +51,7 @@ impl Default for ClientBuilder {
             http_client: None,
             retry_policy: RetryPolicy::standard(),
             max_requests_per_second: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             token_store: None,
             rate_limiter: None,
             #[cfg(feature = "redis")]
@@ -74,11 +75,18 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry_policy", &self.retry_policy)
             .field("max_requests_per_second", &self.max_requests_per_second)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("token_store", &self.token_store)
             .field("rate_limiter", &self.rate_limiter)
             .finish_non_exhaustive()
     }
 }
+
+/// The largest response body read by default: the largest answer of the guide (a page of 100
+/// QC records with their images) is a few hundred KiB.
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// The SDK's own `User-Agent`.
+const SDK_USER_AGENT: &str = concat!("rizzitgo-open-api-rust/", env!("CARGO_PKG_VERSION"));
 
 /// The variables [`ClientBuilder::from_env`] reads.
 pub mod env_vars {
@@ -204,6 +212,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body the client reads (default 4 MiB). A larger one, or one that
+    /// never ends, fails the call with [`ErrorKind::Decode`](crate::ErrorKind::Decode) naming
+    /// the limit as soon as it passes it (or at once, when its `Content-Length` says so), and
+    /// is not retried: memory stays bounded by the limit, not by the timeout.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// A token store shared with other clients (see [`crate::store`]): the client reads the
     /// token there before fetching one, and one client fetches for all. Default: none, each
     /// client fetches its own (still once for all its concurrent callers).
@@ -252,7 +269,7 @@ impl ClientBuilder {
     /// fetches the token.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.environment.validated_base_url()?;
-        if base_url.starts_with("https:") && !crate::tls::AVAILABLE && self.http_client.is_none() {
+        if base_url.starts_with("https:") && !super::tls::AVAILABLE && self.http_client.is_none() {
             return Err(Error::config(
                 "base_url is https but this build has no TLS: enable the `rustls` (default), \
                  `rustls-ring` or `native-tls` feature of rizzitgo-open-api",
@@ -311,28 +328,40 @@ impl ClientBuilder {
             }
         }
         let limiter = limiter.or(local);
-        let shared_tokens = store.map(|store| {
-            SharedTokens::new(
-                store,
-                token_key(&base_url, &client_id, &tenant_id, scopes.as_deref()),
-            )
-        });
         let http = match self.http_client {
             Some(client) => client,
             None => http_client(self.timeout, self.connect_timeout)?,
         };
-        let hooks = Hooks(Arc::new(Shared {
-            client_id,
-            tenant_id,
-            scopes,
+        if self.max_response_bytes == 0 {
+            return Err(Error::config("max_response_bytes must be at least 1"));
+        }
+        let runtime = Arc::new(Runtime::new(Parts {
+            http,
+            base_url: base_url.clone(),
             basic,
             tenant,
-            tokens: TokenCache::new(Arc::clone(&self.clock), shared_tokens),
-            retrier: Retrier::new(self.retry_policy, self.clock, limiter),
-        }));
-        Ok(Client::from_raw(raw::Client::new_with_client(
-            &base_url, http, hooks,
-        )))
+            user_agent: HeaderValue::from_static(SDK_USER_AGENT),
+            scopes: scopes.clone(),
+            retrier: Retrier::new(self.retry_policy),
+            clock: Arc::clone(&self.clock),
+            limiter,
+            max_response_bytes: self.max_response_bytes,
+        })?);
+        let endpoint: Arc<dyn TokenSource> = Arc::new(TokenEndpoint::new(Arc::clone(&runtime)));
+        // Fleet mode: the store wraps the endpoint; the cache knows only a source.
+        let source = match store {
+            Some(store) => {
+                let key = token_key(&base_url, &client_id, &tenant_id, scopes.as_deref());
+                Arc::new(SharedSource::new(
+                    endpoint,
+                    SharedTokens::new(store, key),
+                    Arc::clone(&self.clock),
+                )) as Arc<dyn TokenSource>
+            }
+            None => endpoint,
+        };
+        let tokens = TokenCache::new(source, self.clock);
+        Ok(Client::new(client_id, tenant_id, runtime, tokens))
     }
 }
 
@@ -355,7 +384,7 @@ fn http_client(timeout: Duration, connect_timeout: Duration) -> Result<reqwest::
         // A redirect would re-send tenant-id (and, on the same host, the token) wherever it
         // points: a 3xx is returned as an error naming its Location instead.
         .redirect(reqwest::redirect::Policy::none());
-    crate::tls::configure(builder)?
+    super::tls::configure(builder)?
         .build()
         .map_err(|e| Error::config(format!("the HTTP client could not be built: {e}")))
 }

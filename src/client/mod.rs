@@ -1,9 +1,20 @@
-//! The client: configuration shared by every call, and the calls that are not endpoints.
+//! The client: the state shared by every call and every clone, and the calls that are not
+//! endpoints. Its builder, environments and TLS set-up live beside it.
 
-use crate::generated::raw;
-use crate::{ClientBuilder, Error};
-use progenitor_client::ClientInfo;
+mod builder;
+mod environment;
+mod tls;
+
+pub use builder::{ClientBuilder, env_vars};
+pub use environment::Environment;
+
+use crate::auth::TokenCache;
+use crate::runtime::{Exchange, Payload, Runtime};
+use crate::{Error, Operation};
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 /// A client of the Rizzitgo Open Platform. Cheap to clone (clones share one connection pool
 /// and one token cache), `Send + Sync`.
@@ -33,7 +44,15 @@ use std::fmt;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    raw: raw::Client,
+    state: Arc<State>,
+}
+
+/// What the clones of a client share.
+struct State {
+    client_id: String,
+    tenant_id: String,
+    runtime: Arc<Runtime>,
+    tokens: TokenCache,
 }
 
 impl Client {
@@ -68,50 +87,75 @@ impl Client {
         ClientBuilder::new().mock(gateway).build()
     }
 
-    pub(crate) fn from_raw(raw: raw::Client) -> Self {
-        Self { raw }
+    pub(crate) fn new(
+        client_id: String,
+        tenant_id: String,
+        runtime: Arc<Runtime>,
+        tokens: TokenCache,
+    ) -> Self {
+        Self {
+            state: Arc::new(State {
+                client_id,
+                tenant_id,
+                runtime,
+                tokens,
+            }),
+        }
     }
 
-    pub(crate) fn raw(&self) -> &raw::Client {
-        &self.raw
+    pub(crate) fn runtime(&self) -> &Runtime {
+        &self.state.runtime
+    }
+
+    /// Runs one call of `operation` through the pipeline (boxed: the pipeline's future is
+    /// large, and a caller's future moves whole).
+    pub(crate) fn execute(
+        &self,
+        operation: &'static Operation,
+        payload: Payload,
+    ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + '_>> {
+        Box::pin(
+            self.state
+                .runtime
+                .execute(Some(&self.state.tokens), operation, payload),
+        )
     }
 
     /// The gateway's base URL.
     pub fn base_url(&self) -> &str {
-        self.raw.baseurl()
+        &self.state.runtime.base_url
     }
 
     /// The tenant id sent with every request.
     pub fn tenant_id(&self) -> &str {
-        &self.raw.inner().0.tenant_id
+        &self.state.tenant_id
     }
 
     /// The client id.
     pub fn client_id(&self) -> &str {
-        &self.raw.inner().0.client_id
+        &self.state.client_id
     }
 
     /// Revokes the cached access token at the gateway and forgets it; the next call fetches a
     /// new one. Returns `false` when no token was cached (nothing to revoke).
     pub async fn revoke_token(&self) -> Result<bool, Error> {
-        let tokens = &self.raw.inner().0.tokens;
+        let tokens = &self.state.tokens;
         let Some(token) = tokens.take() else {
             return Ok(false);
         };
-        tokens.forget_shared(&token.value).await;
+        tokens.forget(&token.value).await;
         self.revoke(&token.value).await
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shared = &self.raw.inner().0;
         f.debug_struct("Client")
             .field("base_url", &self.base_url())
-            .field("tenant_id", &shared.tenant_id)
-            .field("client_id", &shared.client_id)
+            .field("tenant_id", &self.state.tenant_id)
+            .field("client_id", &self.state.client_id)
             .field("client_secret", &"[REDACTED]")
-            .field("scopes", &shared.scopes)
+            .field("scopes", &self.state.runtime.scopes)
             .finish_non_exhaustive()
     }
 }

@@ -1,0 +1,78 @@
+//! The token request: client credentials (Basic), a form body and `tenant-id`, sent through
+//! the same orchestrator as every call (retries included: the spec marks it retry-safe, a
+//! second token request only issues a second token). Path, body and answer types come from
+//! the spec.
+
+use super::{CachedToken, Fetch, Stale, TokenSource};
+use crate::runtime::{self, Payload, Runtime};
+use crate::types::{AccessToken, TokenRequest, TokenRequestGrantType};
+use crate::{Error, Operation};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The gateway's token endpoint, as the source of the client's tokens.
+pub(crate) struct TokenEndpoint {
+    runtime: Arc<Runtime>,
+}
+
+impl TokenEndpoint {
+    pub(crate) fn new(runtime: Arc<Runtime>) -> Self {
+        Self { runtime }
+    }
+}
+
+impl fmt::Debug for TokenEndpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenEndpoint")
+            .field("base_url", &self.runtime.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenSource for TokenEndpoint {
+    fn fetch(&self, _stale: Stale) -> Fetch {
+        let runtime = Arc::clone(&self.runtime);
+        Box::pin(async move {
+            let operation = token_operation()?;
+            let (token, requested_at) = request_token(&runtime).await?;
+            let lifetime = Duration::from_secs(token.expires_in.max(0).unsigned_abs());
+            CachedToken::new(token.access_token, lifetime, requested_at).ok_or_else(|| {
+                Error::decode(
+                    operation,
+                    None,
+                    b"",
+                    None,
+                    "the access token is not a valid header value",
+                )
+            })
+        })
+    }
+}
+
+/// The token operation of the spec.
+fn token_operation() -> Result<&'static Operation, Error> {
+    Operation::find("issue_token")
+        .ok_or_else(|| Error::config("the spec has no issue_token operation"))
+}
+
+/// Requests a client-credentials token: the gateway's answer, and when (on the client's clock)
+/// the request was sent, from which its lifetime counts.
+pub(crate) async fn request_token(runtime: &Runtime) -> Result<(AccessToken, Instant), Error> {
+    let operation = token_operation()?;
+    let body = TokenRequest {
+        grant_type: TokenRequestGrantType::ClientCredentials,
+        scope: runtime.scopes.clone(),
+    };
+    let payload = Payload::encode(operation, &body)?;
+    let requested_at = runtime.clock.now();
+    let exchange = runtime.execute(None, operation, payload).await?;
+    let token: Option<AccessToken> = runtime::conclude(operation, &exchange)?;
+    let token = runtime::required(operation, &exchange, token)?;
+    tracing::debug!(
+        expires_in = token.expires_in,
+        scope = token.scope.as_deref().unwrap_or_default(),
+        "access token issued"
+    );
+    Ok((token, requested_at))
+}
