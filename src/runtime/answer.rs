@@ -2,7 +2,7 @@
 //! the envelope's `code`/`msg`. The retry classifier and the error are both made from it.
 
 use crate::ErrorKind;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use std::borrow::Cow;
@@ -99,17 +99,28 @@ async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Byt
     let Some(second) = response.chunk().await.map_err(Unread::Failed)? else {
         return Ok(first);
     };
-    let mut body = BytesMut::with_capacity(first.len() + second.len());
-    body.extend_from_slice(&first);
-    let mut next = Some(second);
-    while let Some(chunk) = next {
-        if body.len() + chunk.len() > limit {
-            return Err(Unread::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-        next = response.chunk().await.map_err(Unread::Failed)?;
+    let mut body = Vec::new();
+    append(&mut body, &first, limit)?;
+    append(&mut body, &second, limit)?;
+    while let Some(chunk) = response.chunk().await.map_err(Unread::Failed)? {
+        append(&mut body, &chunk, limit)?;
     }
-    Ok(body.freeze())
+    Ok(Bytes::from(body))
+}
+
+/// Appends `chunk`, growing `body` by hand and never past `limit`: a doubling buffer would
+/// hold its old and new allocations at once, three times the limit at the end.
+fn append(body: &mut Vec<u8>, chunk: &[u8], limit: usize) -> Result<(), Unread> {
+    let needed = body.len() + chunk.len();
+    if needed > limit {
+        return Err(Unread::TooLarge);
+    }
+    if needed > body.capacity() {
+        let grown = (body.capacity() * 2).max(needed).min(limit);
+        body.reserve_exact(grown - body.len());
+    }
+    body.extend_from_slice(chunk);
+    Ok(())
 }
 
 /// The envelope's `code`, and its `msg` when the code is a failure: the gateway's framework

@@ -97,3 +97,45 @@ pub(crate) fn required<T>(
 fn with_call(error: Error, exchange: &Exchange) -> Error {
     error.with_call(exchange.attempts, exchange.request_id.as_deref(), false)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rizzitgo_mock_gateway::{Failure, MockGateway, seed};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static DECODES: AtomicUsize = AtomicUsize::new(0);
+
+    /// Any `data`, counting how often it is decoded.
+    struct Counted;
+
+    impl<'de> serde::Deserialize<'de> for Counted {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            DECODES.fetch_add(1, Ordering::SeqCst);
+            serde::de::IgnoredAny::deserialize(d).map(|_| Counted)
+        }
+    }
+
+    #[tokio::test]
+    async fn each_call_decodes_its_final_answer_once_and_no_other() {
+        let gateway = MockGateway::start().await.unwrap();
+        let credentials = gateway.credentials();
+        let client = Client::builder()
+            .base_url(gateway.url())
+            .client_id(credentials.client_id)
+            .client_secret(credentials.client_secret)
+            .tenant_id(credentials.tenant_id)
+            .build()
+            .unwrap();
+        let operation = Operation::find("goods_detail").unwrap();
+        let request = crate::types::GoodsRequest::builder()
+            .goods_id(seed::GOODS_ID)
+            .source(1);
+        let request: crate::types::GoodsRequest = request.try_into().unwrap();
+        // Two failed answers first: classified, retried, never decoded as `data`.
+        gateway.fail_next(2, Failure::http(503));
+        let _: Counted = call(&client, operation, &request).await.unwrap();
+        assert_eq!(gateway.stats().endpoint(operation.path), 3);
+        assert_eq!(DECODES.load(Ordering::SeqCst), 1);
+    }
+}
