@@ -2,6 +2,7 @@
 
 use crate::Operation;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,6 +52,10 @@ struct Inner {
     /// Requests sent for the call (0: nothing was sent).
     attempts: u32,
     request_id: Option<String>,
+    /// The per-call id the SDK sent in its correlation header.
+    correlation_id: Option<String>,
+    /// The headers of the answer that ended the call, when the gateway answered.
+    headers: Option<HeaderMap>,
     /// What the caller should do, when the SDK knows more than the gateway said.
     hint: Option<&'static str>,
     /// The request field (wire name) a refused request broke.
@@ -122,6 +127,26 @@ impl ErrorKind {
         })
     }
 
+    /// A stable snake-case name (`rate_limited`, `server_error`, …), as the SDK's logs and
+    /// metrics report it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::Config => "config",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::RateLimited => "rate_limited",
+            Self::InvalidParameter => "invalid_parameter",
+            Self::DuplicateRequest => "duplicate_request",
+            Self::Business => "business",
+            Self::ServerError => "server_error",
+            Self::Redirect => "redirect",
+            Self::Timeout => "timeout",
+            Self::Transport => "transport",
+            Self::Decode => "decode",
+        }
+    }
+
     /// Whether the gateway answered it (a failure `code` or an error status).
     fn is_answer(self) -> bool {
         !matches!(
@@ -149,6 +174,15 @@ impl ErrorKind {
     }
 }
 
+/// What a call knows when it fails: see [`Error::with_call`].
+#[derive(Clone, Copy, Default)]
+pub(crate) struct CallFacts<'a> {
+    pub(crate) attempts: u32,
+    pub(crate) request_id: Option<&'a str>,
+    pub(crate) correlation_id: Option<&'a str>,
+    pub(crate) resent_after_doubt: bool,
+}
+
 /// The code the gateway uses for a repeated request (upstream's idempotency guard).
 const CODE_REPEATED_REQUEST: i64 = 900;
 /// The guide's message for a repeated redeem `requestId`.
@@ -168,6 +202,8 @@ impl Error {
                 source: None,
                 attempts: 0,
                 request_id: None,
+                correlation_id: None,
+                headers: None,
                 hint: None,
                 field: None,
             }),
@@ -185,6 +221,7 @@ impl Error {
         e.inner.status = Some(answer.status);
         e.inner.code = answer.failure_code();
         e.inner.retry_after = answer.retry_after();
+        e.inner.headers = Some(answer.headers.clone());
         if kind == ErrorKind::Redirect {
             // They would re-send tenant-id and the access token wherever `Location` points.
             let location = answer
@@ -254,7 +291,10 @@ impl Error {
 
     /// A failure of the SDK's own machinery around a call (a task that ended without an
     /// answer): reported as a transport failure, the call's outcome being unknown.
-    pub(crate) fn interrupted(operation: Option<&'static Operation>, message: &'static str) -> Self {
+    pub(crate) fn interrupted(
+        operation: Option<&'static Operation>,
+        message: &'static str,
+    ) -> Self {
         let mut e = Self::new(ErrorKind::Transport, operation);
         e.inner.message = Some(message.into());
         e
@@ -280,7 +320,11 @@ impl Error {
     }
 
     /// A response body over the client's limit: not read further, not retried.
-    pub(crate) fn too_large(operation: &'static Operation, status: StatusCode, limit: usize) -> Self {
+    pub(crate) fn too_large(
+        operation: &'static Operation,
+        status: StatusCode,
+        limit: usize,
+    ) -> Self {
         let mut e = Self::new(ErrorKind::Decode, Some(operation));
         e.inner.status = Some(status);
         e.inner.message = Some(format!(
@@ -290,27 +334,26 @@ impl Error {
         e
     }
 
-    /// Adds what the call knows: requests sent, the idempotency key they carried. A duplicate
-    /// answer to a re-sent request means an earlier attempt of this same call was processed.
-    pub(crate) fn with_call(
-        mut self,
-        attempts: u32,
-        request_id: Option<&str>,
-        resent_after_doubt: bool,
-    ) -> Self {
+    /// Adds what the call knows: requests sent, the idempotency key they carried, the
+    /// correlation id. A duplicate answer to a re-sent request means an earlier attempt of
+    /// this same call was processed.
+    pub(crate) fn with_call(mut self, call: CallFacts<'_>) -> Self {
         // An error of the token request keeps its own count.
         if self.inner.attempts == 0 {
-            self.inner.attempts = attempts;
+            self.inner.attempts = call.attempts;
         }
-        if request_id.is_some()
+        if call.request_id.is_some()
             && self
                 .inner
                 .operation
                 .is_some_and(|op| op.auth == crate::Auth::Bearer)
         {
-            self.inner.request_id = request_id.map(str::to_owned);
+            self.inner.request_id = call.request_id.map(str::to_owned);
         }
-        if resent_after_doubt && self.is_duplicate_request() {
+        if self.inner.correlation_id.is_none() {
+            self.inner.correlation_id = call.correlation_id.map(str::to_owned);
+        }
+        if call.resent_after_doubt && self.is_duplicate_request() {
             self.inner.hint = Some(
                 "an earlier attempt of this call reached the gateway and was most likely \
                  processed (the coupon was probably issued): do not redeem again; reconcile by \
@@ -318,6 +361,32 @@ impl Error {
             );
         }
         self
+    }
+
+    /// The call's deadline ended it: a timeout, keeping what the last answer said (status,
+    /// code, `Retry-After`) when one came.
+    pub(crate) fn past_deadline(
+        operation: &'static Operation,
+        deadline: Duration,
+        last: Option<Error>,
+    ) -> Self {
+        let mut e = match last {
+            Some(last) => last,
+            None => Self::new(ErrorKind::Timeout, Some(operation)),
+        };
+        let message = match e.inner.message.take() {
+            Some(last) if e.inner.kind != ErrorKind::Timeout => format!(
+                "the call's deadline of {} ms does not leave room for another attempt; the last \
+                 answer: {} ({last})",
+                deadline.as_millis(),
+                e.inner.kind.describe()
+            ),
+            _ => format!("the call's deadline of {} ms elapsed", deadline.as_millis()),
+        };
+        e.inner.kind = ErrorKind::Timeout;
+        e.inner.operation = Some(operation);
+        e.inner.message = Some(message);
+        e
     }
 
     /// 401: the token is missing, invalid or expired (the SDK fetches tokens itself, so this
@@ -465,6 +534,19 @@ impl Error {
         self.inner.request_id.as_deref()
     }
 
+    /// The id the SDK sent in its correlation header for this call (the same on every
+    /// attempt; see [`ClientBuilder::correlation_header`](crate::ClientBuilder::correlation_header)):
+    /// quote it to the platform's support with the time of the call.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.inner.correlation_id.as_deref()
+    }
+
+    /// The headers of the gateway's answer that ended the call (`None` when no answer came:
+    /// nothing sent, a transport failure, a timeout).
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.inner.headers.as_ref()
+    }
+
     /// The start of the response body, for decode errors (at most 200 characters).
     pub fn body_snippet(&self) -> Option<&str> {
         self.inner.body_snippet.as_deref()
@@ -573,6 +655,9 @@ impl fmt::Debug for Error {
         }
         if let Some(key) = &i.request_id {
             d.field("request_id", key);
+        }
+        if let Some(id) = &i.correlation_id {
+            d.field("correlation_id", id);
         }
         if let Some(field) = i.field {
             d.field("field", &field);

@@ -114,6 +114,7 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod call;
 mod client;
 pub mod clock;
 pub mod datetime;
@@ -124,6 +125,7 @@ pub mod fleet;
 mod generated;
 mod json_request;
 pub mod limiter;
+mod metrics;
 mod operation;
 mod pagination;
 mod responses;
@@ -134,6 +136,7 @@ pub mod store;
 mod validate;
 
 pub use auth::IssuedToken;
+pub use call::{Call, Response, ResponseMetadata, WithResponse};
 pub use client::{Client, ClientBuilder, Environment, env_vars};
 pub use envelope::Envelope;
 pub use error::{Error, ErrorKind};

@@ -9,8 +9,8 @@
 use rizzitgo_open_api::types::GoodsRequest;
 use rizzitgo_open_api::{Client, ErrorKind, RetryPolicy};
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::Arc;
 use std::cell::Cell;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -111,7 +111,9 @@ async fn connection(stream: TcpStream, body: Body, calls: Arc<AtomicU64>, sent: 
                 "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
                 json.len()
             );
-            if out.write_all(head.as_bytes()).await.is_err() || out.write_all(json.as_bytes()).await.is_err() {
+            if out.write_all(head.as_bytes()).await.is_err()
+                || out.write_all(json.as_bytes()).await.is_err()
+            {
                 return;
             }
             continue;
@@ -185,16 +187,26 @@ async fn an_endless_body_fails_at_the_limit_with_memory_bounded_and_is_not_retri
     let error = client.goods_detail(request()).await.unwrap_err();
     let grew = (PEAK.with(Cell::get) - before).max(0) as usize;
     assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
-    assert!(error.to_string().contains(&LIMIT.to_string()), "names the limit: {error}");
+    assert!(
+        error.to_string().contains(&LIMIT.to_string()),
+        "names the limit: {error}"
+    );
     assert_eq!(error.attempts(), 1, "not retried");
     assert_eq!(server.business_calls.load(Ordering::SeqCst), 1);
-    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
     eprintln!(
         "peak growth {grew} bytes for a {LIMIT}-byte limit; the server sent {} bytes",
         server.body_bytes_sent.load(Ordering::SeqCst)
     );
     // The body (at most the limit, plus half of it while growing) and the HTTP stack's buffers.
-    assert!(grew < 3 * LIMIT, "memory is bounded by the limit: grew {grew} bytes");
+    assert!(
+        grew < 3 * LIMIT,
+        "memory is bounded by the limit: grew {grew} bytes"
+    );
 }
 
 #[tokio::test]
@@ -204,8 +216,15 @@ async fn a_declared_length_over_the_limit_is_refused_without_reading() {
     let error = client.goods_detail(request()).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
-    assert!(error.to_string().contains("larger than the limit"), "{error}");
-    assert_eq!(server.business_calls.load(Ordering::SeqCst), 1, "not retried");
+    assert!(
+        error.to_string().contains("larger than the limit"),
+        "{error}"
+    );
+    assert_eq!(
+        server.business_calls.load(Ordering::SeqCst),
+        1,
+        "not retried"
+    );
 }
 
 #[tokio::test]

@@ -38,7 +38,10 @@ async fn callers_cancelled_during_the_token_fetch_cause_one_token_request() {
         .expect("served within its deadline")
         .unwrap();
     let stats = gateway.stats();
-    assert_eq!(stats.token_requests, 1, "one token request for all 51 callers");
+    assert_eq!(
+        stats.token_requests, 1,
+        "one token request for all 51 callers"
+    );
     assert_eq!(stats.endpoint("/open-api/goods/detail"), 1);
 }
 
@@ -55,9 +58,15 @@ async fn a_caller_that_outlives_the_fetch_is_served_while_others_give_up() {
     };
     let patient = {
         let client = client.clone();
-        tokio::spawn(async move { tokio::time::timeout(Duration::from_secs(5), detail(&client)).await })
+        tokio::spawn(
+            async move { tokio::time::timeout(Duration::from_secs(5), detail(&client)).await },
+        )
     };
     assert!(impatient.await.unwrap().is_err());
-    patient.await.unwrap().expect("within its deadline").unwrap();
+    patient
+        .await
+        .unwrap()
+        .expect("within its deadline")
+        .unwrap();
     assert_eq!(gateway.stats().token_requests, 1);
 }

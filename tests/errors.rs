@@ -98,7 +98,11 @@ async fn every_kind(style: ErrorStyle) -> Vec<String> {
     assert_eq!(error.code(), Some(403));
     assert_eq!(error.required_scopes(), ["goods:qc:read"]);
     // The gateway's message names the scope: the text says it once.
-    assert_eq!(error.to_string().matches("goods:qc:read").count(), 1, "{error}");
+    assert_eq!(
+        error.to_string().matches("goods:qc:read").count(),
+        1,
+        "{error}"
+    );
     record("missing scope", &error);
 
     // Rate limited, as the gateway's own code and as a 429 with Retry-After in front of it.

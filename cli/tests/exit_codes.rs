@@ -73,14 +73,7 @@ async fn forbidden_is_6() {
         tenant_id: seed::OTHER_TENANT_ID,
     };
     let args = ["goods-qc-detail", "--goods-id", "123456", "--source", "1"];
-    expect(
-        6,
-        "the operation needs scope goods:qc:read",
-        Some(&other),
-        &args,
-        |_| {},
-    )
-    .await;
+    expect(6, "requires goods:qc:read", Some(&other), &args, |_| {}).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

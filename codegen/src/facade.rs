@@ -209,26 +209,26 @@ fn method(index: usize, op: &OperationModel) -> TokenStream {
     let body: syn::Path = syn::parse_str(&format!("crate::types::{}", op.body_schema))
         .expect("schema names are checked to be Rust identifiers in model.rs");
     let data: syn::Type = syn::parse_str(&op.data_type).expect("data types are Rust types");
-    let (output, run) = if op.nullable_data {
+    let (output, decode) = if op.nullable_data {
         (
             quote!(::std::option::Option<#data>),
-            quote!(crate::runtime::call_nullable),
+            quote!(crate::runtime::nullable_data),
         )
     } else {
-        (quote!(#data), quote!(crate::runtime::call))
+        (quote!(#data), quote!(crate::runtime::data))
     };
     let doc = doc(op);
     quote! {
         #[doc = #doc]
-        pub async fn #name<B>(&self, body: B) -> ::std::result::Result<#output, crate::Error>
+        pub fn #name<B>(&self, body: B) -> crate::Call<'_, #output>
         where
             B: ::std::convert::TryInto<#body>,
             <B as ::std::convert::TryInto<#body>>::Error: ::std::fmt::Display,
         {
             let operation = &OPERATIONS[#index];
             // Every rule of the spec, checked here: a refused request never leaves the process.
-            let body: #body = crate::validate::request(operation, body)?;
-            #run(self, operation, &body).await
+            let body = crate::validate::request::<B, #body>(operation, body);
+            crate::runtime::call(self, operation, body, #decode)
         }
     }
 }

@@ -560,7 +560,9 @@ fn object_schema<'a>(spec: &'a OpenAPI, name: &str) -> Result<&'a openapiv3::Obj
 
 fn request_content_type(op: &Operation) -> Option<&str> {
     let body = op.request_body.as_ref()?.as_item()?;
-    body.content.first().map(|(media_type, _)| media_type.as_str())
+    body.content
+        .first()
+        .map(|(media_type, _)| media_type.as_str())
 }
 
 fn request_body_schema(op: &Operation) -> Option<String> {

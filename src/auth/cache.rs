@@ -105,7 +105,8 @@ impl TokenCache {
         let task = tokio::spawn(async move {
             let outcome = inner.source.fetch(stale).await.map(|token| {
                 let token = Arc::new(token);
-                *inner.current.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&token));
+                *inner.current.write().unwrap_or_else(|e| e.into_inner()) =
+                    Some(Arc::clone(&token));
                 token
             });
             // The flight ends here, after the token is stored: a caller that comes later
@@ -130,7 +131,11 @@ impl TokenCache {
     /// Forgets the token sent as `header` if it is still the cached one (a 401 proved it
     /// dead); a newer token fetched meanwhile by another caller is kept.
     pub(crate) fn invalidate(&self, header: &HeaderValue) {
-        let mut current = self.inner.current.write().unwrap_or_else(|e| e.into_inner());
+        let mut current = self
+            .inner
+            .current
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
         if let Some(dead) = current.take_if(|t| t.header == *header) {
             *lock(&self.inner.refused) = Some(dead.value.clone());
         }

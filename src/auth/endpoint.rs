@@ -4,6 +4,7 @@
 //! the spec.
 
 use super::{CachedToken, Fetch, Stale, TokenSource};
+use crate::call::CallOptions;
 use crate::runtime::{self, Payload, Runtime};
 use crate::types::{AccessToken, TokenRequest, TokenRequestGrantType};
 use crate::{Error, Operation};
@@ -35,7 +36,13 @@ impl TokenSource for TokenEndpoint {
         let runtime = Arc::clone(&self.runtime);
         Box::pin(async move {
             let operation = token_operation()?;
-            let (token, requested_at) = request_token(&runtime).await?;
+            let fetched = request_token(&runtime).await;
+            runtime.metrics.token_fetch(
+                fetched
+                    .as_ref()
+                    .map_or_else(|e| e.kind().as_str(), |_| "ok"),
+            );
+            let (token, requested_at) = fetched?;
             let lifetime = Duration::from_secs(token.expires_in.max(0).unsigned_abs());
             CachedToken::new(token.access_token, lifetime, requested_at).ok_or_else(|| {
                 Error::decode(
@@ -66,7 +73,11 @@ pub(crate) async fn request_token(runtime: &Runtime) -> Result<(AccessToken, Ins
     };
     let payload = Payload::encode(operation, &body)?;
     let requested_at = runtime.clock.now();
-    let exchange = runtime.execute(None, operation, payload).await?;
+    let options = CallOptions {
+        internal: true,
+        ..CallOptions::default()
+    };
+    let exchange = runtime.execute(None, operation, payload, &options).await?;
     let token: Option<AccessToken> = runtime::conclude(operation, &exchange)?;
     let token = runtime::required(operation, &exchange, token)?;
     tracing::debug!(

@@ -89,6 +89,6 @@ impl Client {
         let body = crate::types::RevokeTokenRequest {
             token: token.clone(),
         };
-        runtime::call(self, operation, &body).await
+        runtime::call(self, operation, Ok(body), runtime::data).await
     }
 }

@@ -41,7 +41,10 @@ pub(crate) trait TokenSource: Send + Sync + fmt::Debug {
     fn fetch(&self, stale: Stale) -> Fetch;
 
     /// Forgets a revoked token wherever the source keeps tokens. The default keeps none.
-    fn forget<'a>(&'a self, token: &'a SecretToken) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+    fn forget<'a>(
+        &'a self,
+        token: &'a SecretToken,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
         let _ = token;
         Box::pin(std::future::ready(()))
     }

@@ -186,7 +186,11 @@ pub(crate) struct SharedSource {
 }
 
 impl SharedSource {
-    pub(crate) fn new(inner: Arc<dyn TokenSource>, tokens: SharedTokens, clock: Arc<dyn Clock>) -> Self {
+    pub(crate) fn new(
+        inner: Arc<dyn TokenSource>,
+        tokens: SharedTokens,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             inner,
             tokens: Arc::new(tokens),

@@ -9,11 +9,10 @@ pub use builder::{ClientBuilder, env_vars};
 pub use environment::Environment;
 
 use crate::auth::TokenCache;
+use crate::call::CallOptions;
 use crate::runtime::{Exchange, Payload, Runtime};
 use crate::{Error, Operation};
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 /// A client of the Rizzitgo Open Platform. Cheap to clone (clones share one connection pool
@@ -107,18 +106,17 @@ impl Client {
         &self.state.runtime
     }
 
-    /// Runs one call of `operation` through the pipeline (boxed: the pipeline's future is
-    /// large, and a caller's future moves whole).
-    pub(crate) fn execute(
+    /// Runs one call of `operation` through the pipeline.
+    pub(crate) async fn execute(
         &self,
         operation: &'static Operation,
         payload: Payload,
-    ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + '_>> {
-        Box::pin(
-            self.state
-                .runtime
-                .execute(Some(&self.state.tokens), operation, payload),
-        )
+        options: &CallOptions,
+    ) -> Result<Exchange, Error> {
+        self.state
+            .runtime
+            .execute(Some(&self.state.tokens), operation, payload, options)
+            .await
     }
 
     /// The gateway's base URL.

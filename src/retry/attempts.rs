@@ -3,7 +3,7 @@
 //! (`crate::runtime`) owns the loop, the waits and the sends.
 
 use super::RetryPolicy;
-use super::classify::{Class, Outcome, Verdict, classify};
+use super::classify::{Class, Outcome, Reason, Verdict, classify};
 use super::quota::RetryQuota;
 use crate::Operation;
 use crate::operation::Retry;
@@ -24,10 +24,17 @@ impl Retrier {
         }
     }
 
-    /// The attempts of one call of `operation`; `retry` is its retry class for this call.
-    pub(crate) fn start(&self, operation: &'static Operation, retry: Retry) -> Attempts<'_> {
+    /// The attempts of one call of `operation`; `retry` is its retry class for this call,
+    /// `policy` the call's own policy if it has one (the client's budget still applies).
+    pub(crate) fn start<'r>(
+        &'r self,
+        operation: &'static Operation,
+        retry: Retry,
+        policy: Option<&'r RetryPolicy>,
+    ) -> Attempts<'r> {
         Attempts {
             retrier: self,
+            policy: policy.unwrap_or(&self.policy),
             operation,
             retry,
             backoff: None,
@@ -45,15 +52,18 @@ impl Retrier {
 pub(crate) enum Next {
     /// The outcome is the call's.
     Done,
+    /// The outcome is the call's: the retry budget is spent.
+    Exhausted,
     /// Replay at once with a new token (the last one was refused).
     Reauthenticate,
     /// Wait this long, then send again.
-    Retry(Duration),
+    Retry { wait: Duration, reason: Reason },
 }
 
 /// The retry state of one call.
 pub(crate) struct Attempts<'r> {
     retrier: &'r Retrier,
+    policy: &'r RetryPolicy,
     operation: &'static Operation,
     retry: Retry,
     /// The waits before retries, made at the first retry (most calls have none).
@@ -92,7 +102,7 @@ impl Attempts<'_> {
             retry: self.retry,
             reauthenticated: self.reauthenticated,
         };
-        let policy = &self.retrier.policy;
+        let policy = self.policy;
         let name = self.operation.name;
         match classify(class, outcome, policy.max_retry_after()) {
             Verdict::Done => {
@@ -107,10 +117,9 @@ impl Attempts<'_> {
                 Next::Reauthenticate
             }
             Verdict::Retry { reason, after } => {
-                let retrier = self.retrier;
                 let Some(backoff) = self
                     .backoff
-                    .get_or_insert_with(|| Box::new(retrier.policy.backoff()))
+                    .get_or_insert_with(|| Box::new(policy.backoff()))
                     .next()
                     .filter(|_| self.tries < policy.max_attempts())
                 else {
@@ -122,7 +131,7 @@ impl Attempts<'_> {
                         reason = reason.as_str(),
                         "retry budget exhausted: not retrying"
                     );
-                    return Next::Done;
+                    return Next::Exhausted;
                 };
                 self.spent += cost;
                 self.tries += 1;
@@ -136,7 +145,7 @@ impl Attempts<'_> {
                     wait_ms = wait.as_millis() as u64,
                     "retrying"
                 );
-                Next::Retry(wait)
+                Next::Retry { wait, reason }
             }
         }
     }

@@ -39,6 +39,17 @@ impl Reason {
         matches!(self, Reason::Server | Reason::Dropped | Reason::Timeout)
     }
 
+    /// Its name in metrics (`rizzitgo.retry.reason`).
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Reason::Throttled => "throttled",
+            Reason::Server => "server_error",
+            Reason::Connect => "connect",
+            Reason::Dropped => "dropped",
+            Reason::Timeout => "timeout",
+        }
+    }
+
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Reason::Throttled => "rate limited",
@@ -117,7 +128,10 @@ pub(crate) fn classify(class: Class, outcome: &Outcome<'_>, max_retry_after: Dur
                 }
                 // Refused before processing: safe to repeat for every operation.
                 Some(ErrorKind::RateLimited) => Reason::Throttled,
-                Some(_) if repeatable && [408, 500, 502, 503, 504].into_iter().any(|n| answer.is(n)) => {
+                Some(_)
+                    if repeatable
+                        && [408, 500, 502, 503, 504].into_iter().any(|n| answer.is(n)) =>
+                {
                     Reason::Server
                 }
                 Some(_) => return Verdict::Done,

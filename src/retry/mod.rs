@@ -9,5 +9,5 @@ mod policy;
 mod quota;
 
 pub(crate) use attempts::{Attempts, Next, Retrier};
-pub(crate) use classify::Outcome;
+pub(crate) use classify::{Outcome, Reason};
 pub use policy::RetryPolicy;

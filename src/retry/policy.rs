@@ -52,6 +52,22 @@ impl RetryPolicy {
         }
     }
 
+    /// For callers that hold a user waiting (a request handler): 3 attempts, backoff 50 ms·2ⁿ
+    /// with full jitter capped at 500 ms, and a `Retry-After` honoured only up to **2 s** (a
+    /// longer one ends the call at once with the rate-limit or server error, its
+    /// [`retry_after`](crate::Error::retry_after) telling the caller when to come back). The
+    /// budget is the standard one. Pair it with a per-call deadline
+    /// ([`Call::deadline`](crate::Call::deadline)).
+    pub fn interactive() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(50),
+            max_backoff: Duration::from_millis(500),
+            max_retry_after: Duration::from_secs(2),
+            budget: 500,
+        }
+    }
+
     /// Every call is sent once (a refused token is still replaced and the call replayed once:
     /// a 401 means the gateway did nothing).
     pub fn none() -> Self {

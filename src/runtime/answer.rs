@@ -32,7 +32,10 @@ pub(crate) enum Unread {
 
 impl Answer {
     /// Reads `response` to the end, at most `limit` bytes of body.
-    pub(crate) async fn read(mut response: reqwest::Response, limit: usize) -> Result<Self, (StatusCode, Unread)> {
+    pub(crate) async fn read(
+        mut response: reqwest::Response,
+        limit: usize,
+    ) -> Result<Self, (StatusCode, Unread)> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let body = read_body(&mut response, limit)
@@ -82,10 +85,7 @@ impl Answer {
 /// The body, read chunk by chunk so that an endless or oversized one costs no more memory than
 /// the limit (and is refused at once when its `Content-Length` says so).
 async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Bytes, Unread> {
-    if response
-        .content_length()
-        .is_some_and(|n| n > limit as u64)
-    {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
         return Err(Unread::TooLarge);
     }
     let first = match response.chunk().await.map_err(Unread::Failed)? {
@@ -163,7 +163,11 @@ mod tests {
             let full = serde_json::from_str::<serde_json::Value>(body)
                 .ok()
                 .and_then(|v| v.get("code")?.as_i64());
-            assert_eq!(envelope_head(StatusCode::OK, body.as_bytes()).0, full, "{body}");
+            assert_eq!(
+                envelope_head(StatusCode::OK, body.as_bytes()).0,
+                full,
+                "{body}"
+            );
         }
     }
 

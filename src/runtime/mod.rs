@@ -1,9 +1,9 @@
 //! The request pipeline the SDK owns, and the one module the generated methods call.
 //!
-//! A call is encoded once ([`Payload`]), run by the orchestrator ([`Runtime::execute`]: rate
-//! limit, then per attempt the token, the request, the body read once within its limit, the
-//! classification, and the retry, replay or end), and its final answer is decoded once into
-//! the operation's `data` ([`conclude`]). Nothing here knows an endpoint: the operation's
+//! A call is encoded once ([`Payload`]) into a [`Call`](crate::Call), run when awaited by the
+//! orchestrator ([`Runtime::execute`]: deadline, rate limit, then per attempt the token, the
+//! request, the body read once within its limit, the classification, and the retry, replay or
+//! end), and its final answer is decoded once into the operation's `data` ([`conclude`]). Nothing here knows an endpoint: the operation's
 //! table entry says how to send it.
 
 mod answer;
@@ -14,40 +14,43 @@ pub(crate) use answer::Answer;
 pub(crate) use orchestrator::{Exchange, Parts, Runtime};
 pub(crate) use payload::Payload;
 
-use crate::{Client, Envelope, Error, Operation};
+use crate::{Call, Client, Envelope, Error, Operation};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// A call of `operation` with `body` (already validated) whose success carries `data`.
-/// Generic are only the encoding and the decoding: the pipeline between them is compiled
-/// once for every operation.
-pub(crate) async fn call<T, B>(
-    client: &Client,
+/// The `data` of an operation whose success carries it (the decoder of its [`Call`]).
+///
+/// [`Call`]: crate::Call
+pub(crate) fn data<T: DeserializeOwned>(
     operation: &'static Operation,
-    body: &B,
-) -> Result<T, Error>
-where
-    T: DeserializeOwned,
-    B: Serialize,
-{
-    let exchange = client.execute(operation, Payload::encode(operation, body)?).await?;
-    let data = conclude(operation, &exchange)?;
-    required(operation, &exchange, data)
+    exchange: &Exchange,
+) -> Result<T, Error> {
+    let data = conclude(operation, exchange)?;
+    required(operation, exchange, data)
 }
 
-/// Like [`call`], for an operation whose success may carry `data: null`
-/// (`x-nullable-data`): then `None`.
-pub(crate) async fn call_nullable<T, B>(
-    client: &Client,
+/// The `data` of an operation whose success may carry `data: null` (`x-nullable-data`).
+pub(crate) fn nullable_data<T: DeserializeOwned>(
     operation: &'static Operation,
-    body: &B,
-) -> Result<Option<T>, Error>
+    exchange: &Exchange,
+) -> Result<Option<T>, Error> {
+    conclude(operation, exchange)
+}
+
+/// The call of `operation` with `body` (checked against the spec's rules): encoded now, sent
+/// when awaited. Generic are only the encoding and the decoding: the pipeline between them is
+/// compiled once for every operation.
+pub(crate) fn call<'a, B, T>(
+    client: &'a Client,
+    operation: &'static Operation,
+    body: Result<B, Error>,
+    decode: crate::call::Decode<T>,
+) -> Call<'a, T>
 where
-    T: DeserializeOwned,
     B: Serialize,
 {
-    let exchange = client.execute(operation, Payload::encode(operation, body)?).await?;
-    conclude(operation, &exchange)
+    let payload = body.and_then(|body| Payload::encode(operation, &body));
+    Call::new(client, operation, payload, decode)
 }
 
 /// The `data` of a call's final answer, decoded once (`None`: `data` is null); a failure in
@@ -58,7 +61,10 @@ pub(crate) fn conclude<T: DeserializeOwned>(
 ) -> Result<Option<T>, Error> {
     let answer = &exchange.answer;
     if let Some(kind) = answer.failure {
-        return Err(with_call(Error::answered(kind, operation, answer), exchange));
+        return Err(with_call(
+            Error::answered(kind, operation, answer),
+            exchange,
+        ));
     }
     serde_json::from_slice::<Envelope<T>>(&answer.body)
         .map(|envelope| envelope.data)
@@ -95,7 +101,7 @@ pub(crate) fn required<T>(
 }
 
 fn with_call(error: Error, exchange: &Exchange) -> Error {
-    error.with_call(exchange.attempts, exchange.request_id.as_deref(), false)
+    error.with_call(exchange.facts())
 }
 
 #[cfg(test)]
@@ -132,9 +138,10 @@ mod tests {
             .goods_id(seed::GOODS_ID)
             .source(1);
         let request: crate::types::GoodsRequest = request.try_into().unwrap();
+        let data = data::<Counted>;
         // Two failed answers first: classified, retried, never decoded as `data`.
         gateway.fail_next(2, Failure::http(503));
-        let _: Counted = call(&client, operation, &request).await.unwrap();
+        let _: Counted = call(&client, operation, Ok(request), data).await.unwrap();
         assert_eq!(gateway.stats().endpoint(operation.path), 3);
         assert_eq!(DECODES.load(Ordering::SeqCst), 1);
     }

@@ -1,16 +1,20 @@
 //! The orchestrator: every phase of a call in one place, as smithy-rs's `try_op` /
-//! `try_attempt` hold them. `try_op` runs the loop (rate limit, attempt, classification,
-//! replay, wait); `try_attempt` authenticates, builds the request, sends it and reads the
-//! answer once. The retry decisions are `crate::retry`'s; the waiting and re-sending are here.
+//! `try_attempt` hold them. `try_op` runs the loop (deadline, rate limit, attempt,
+//! classification, replay, wait); `try_attempt` authenticates, builds the request, sends it
+//! and reads the answer once. The retry decisions are `crate::retry`'s; the waiting and
+//! re-sending are here, and so are the call's log line and metrics.
 
 use super::answer::{Answer, Unread};
 use super::payload::Payload;
 use crate::auth::TokenCache;
+use crate::call::{CallOptions, ResponseMetadata};
 use crate::clock::Clock;
+use crate::error::CallFacts;
 use crate::limiter::RateLimiter;
+use crate::metrics::{AttemptEnd, Metrics};
 use crate::operation::{Auth, Retry};
-use crate::retry::{Attempts, Next, Outcome, Retrier};
-use crate::{Error, Operation};
+use crate::retry::{Attempts, Next, Outcome, Reason, Retrier};
+use crate::{Error, ErrorKind, Operation};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{Method, Url};
 use std::fmt;
@@ -34,6 +38,8 @@ pub(crate) struct Runtime {
     pub(crate) basic: HeaderValue,
     pub(crate) tenant: HeaderValue,
     pub(crate) user_agent: HeaderValue,
+    /// The header that carries each call's correlation id (none: not sent).
+    pub(crate) correlation_header: Option<HeaderName>,
     /// The scopes the token request asks for (all granted when `None`).
     pub(crate) scopes: Option<String>,
     pub(crate) retrier: Retrier,
@@ -41,6 +47,7 @@ pub(crate) struct Runtime {
     /// The client-side limit on business requests (every attempt counts).
     pub(crate) limiter: Option<Arc<dyn RateLimiter>>,
     pub(crate) max_response_bytes: usize,
+    pub(crate) metrics: Metrics,
 }
 
 /// What [`Runtime::new`] takes.
@@ -50,11 +57,13 @@ pub(crate) struct Parts {
     pub(crate) basic: HeaderValue,
     pub(crate) tenant: HeaderValue,
     pub(crate) user_agent: HeaderValue,
+    pub(crate) correlation_header: Option<HeaderName>,
     pub(crate) scopes: Option<String>,
     pub(crate) retrier: Retrier,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) limiter: Option<Arc<dyn RateLimiter>>,
     pub(crate) max_response_bytes: usize,
+    pub(crate) metrics: Metrics,
 }
 
 impl fmt::Debug for Runtime {
@@ -76,7 +85,46 @@ pub(crate) struct Exchange {
     pub(crate) attempts: u32,
     /// The idempotency key every attempt carried.
     pub(crate) request_id: Option<String>,
+    pub(crate) correlation_id: Option<String>,
     pub(crate) elapsed: Duration,
+}
+
+impl Exchange {
+    /// The facts an error of this call carries.
+    pub(crate) fn facts(&self) -> CallFacts<'_> {
+        CallFacts {
+            attempts: self.attempts,
+            request_id: self.request_id.as_deref(),
+            correlation_id: self.correlation_id.as_deref(),
+            resent_after_doubt: false,
+        }
+    }
+
+    pub(crate) fn into_metadata(self) -> ResponseMetadata {
+        ResponseMetadata {
+            status: self.answer.status,
+            headers: self.answer.headers,
+            attempts: self.attempts,
+            elapsed: self.elapsed,
+            request_id: self.request_id,
+            correlation_id: self.correlation_id,
+        }
+    }
+
+    /// A call answered once with `body` (the decoder of `__examples`: tests and fuzzing).
+    pub(crate) fn answered(status: reqwest::StatusCode, body: &[u8]) -> Self {
+        Self {
+            answer: Answer::new(
+                status,
+                reqwest::header::HeaderMap::new(),
+                bytes::Bytes::copy_from_slice(body),
+            ),
+            attempts: 1,
+            request_id: None,
+            correlation_id: None,
+            elapsed: Duration::ZERO,
+        }
+    }
 }
 
 /// What one attempt produced.
@@ -84,7 +132,7 @@ enum Attempted {
     Answered(Answer),
     /// Connecting, sending or reading failed.
     Failed(reqwest::Error),
-    /// The SDK ended the attempt itself: no token, or a body over the limit.
+    /// The SDK ended the attempt itself: no token, a body over the limit, the deadline.
     Stopped(Error),
 }
 
@@ -110,13 +158,40 @@ impl Attempted {
     }
 }
 
+/// One call in progress: what every attempt reads.
+struct CallState<'c> {
+    tokens: Option<&'c TokenCache>,
+    operation: &'static Operation,
+    payload: &'c Payload,
+    options: &'c CallOptions,
+    correlation: Option<HeaderValue>,
+    /// When the call must be over, and the deadline it was given.
+    deadline: Option<(Instant, Duration)>,
+}
+
+impl CallState<'_> {
+    /// What is left before the deadline (`None`: no deadline).
+    fn left(&self) -> Option<Duration> {
+        self.deadline
+            .map(|(at, _)| at.saturating_duration_since(Instant::now()))
+    }
+
+    fn past_deadline(&self, last: Option<Error>) -> Error {
+        let given = self.deadline.map_or(Duration::ZERO, |(_, given)| given);
+        Error::past_deadline(self.operation, given, last)
+    }
+}
+
 impl Runtime {
     pub(crate) fn new(parts: Parts) -> Result<Self, Error> {
         let urls = crate::Operation::all()
             .iter()
             .map(|op| {
                 Url::parse(&format!("{}{}", parts.base_url, op.path)).map_err(|e| {
-                    Error::config(format!("base_url does not make a URL with {}: {e}", op.path))
+                    Error::config(format!(
+                        "base_url does not make a URL with {}: {e}",
+                        op.path
+                    ))
                 })
             })
             .collect::<Result<_, _>>()?;
@@ -127,22 +202,27 @@ impl Runtime {
             basic: parts.basic,
             tenant: parts.tenant,
             user_agent: parts.user_agent,
+            correlation_header: parts.correlation_header,
             scopes: parts.scopes,
             retrier: parts.retrier,
             clock: parts.clock,
             limiter: parts.limiter,
             max_response_bytes: parts.max_response_bytes,
+            metrics: parts.metrics,
         })
     }
 
-    /// Runs one call of `operation`: its final answer, or the error with the attempts made.
+    /// Runs one call of `operation`: its final answer, or the error with the call's facts.
     /// `tokens` authenticates Bearer operations.
     pub(crate) async fn execute(
         &self,
         tokens: Option<&TokenCache>,
         operation: &'static Operation,
         payload: Payload,
+        options: &CallOptions,
     ) -> Result<Exchange, Error> {
+        let started = Instant::now();
+        let correlation_id = self.correlation_header.as_ref().map(|_| correlation_id());
         let span = tracing::info_span!(
             "rizzitgo.call",
             operation = operation.name,
@@ -152,72 +232,153 @@ impl Runtime {
             code = tracing::field::Empty,
             attempts = tracing::field::Empty,
             request_id = payload.request_id.as_deref(),
+            correlation_id = correlation_id.as_deref(),
             elapsed_ms = tracing::field::Empty,
         );
-        let started = Instant::now();
         // An operation made safe by its idempotency key is repeated only with the key.
         let retry = match operation.retry {
             Retry::IdempotencyKey(_) if payload.request_id.is_none() => Retry::Never,
             retry => retry,
         };
-        let mut attempts = self.retrier.start(operation, retry);
+        let mut attempts = self
+            .retrier
+            .start(operation, retry, options.retry_policy.as_ref());
+        let call = CallState {
+            tokens,
+            operation,
+            payload: &payload,
+            options,
+            correlation: correlation_id
+                .as_deref()
+                .and_then(|id| HeaderValue::try_from(id).ok()),
+            deadline: options.deadline.map(|given| (started + given, given)),
+        };
         let outcome = self
-            .try_op(tokens, operation, &payload, &mut attempts)
+            .try_op(&call, &mut attempts)
             .instrument(span.clone())
             .await;
         let elapsed = started.elapsed();
-        span.record("attempts", attempts.sent());
+        let sent = attempts.sent();
+        span.record("attempts", sent);
         span.record("elapsed_ms", elapsed.as_millis() as u64);
+        let _entered = span.enter();
         match outcome {
             Ok(answer) => {
-                span.record("status", answer.status.as_u16());
-                span.record("code", answer.code.unwrap_or_default());
+                let (status, code) = (answer.status.as_u16(), answer.code.unwrap_or_default());
+                span.record("status", status);
+                span.record("code", code);
+                self.metrics.call(operation, "ok", sent, elapsed);
+                let elapsed_ms = elapsed.as_millis() as u64;
+                let id = correlation_id.as_deref();
+                if options.internal {
+                    tracing::debug!(
+                        operation = operation.name,
+                        outcome = "ok",
+                        status,
+                        attempts = sent,
+                        elapsed_ms,
+                        correlation_id = id,
+                        "call ended"
+                    );
+                } else {
+                    tracing::info!(
+                        operation = operation.name,
+                        outcome = "ok",
+                        status,
+                        attempts = sent,
+                        elapsed_ms,
+                        correlation_id = id,
+                        "call ended"
+                    );
+                }
                 Ok(Exchange {
                     answer,
-                    attempts: attempts.sent(),
+                    attempts: sent,
                     request_id: payload.request_id,
+                    correlation_id,
                     elapsed,
                 })
             }
             Err(error) => {
+                let error = error.with_call(CallFacts {
+                    attempts: sent,
+                    request_id: payload.request_id.as_deref(),
+                    correlation_id: correlation_id.as_deref(),
+                    resent_after_doubt: attempts.resent_after_doubt(),
+                });
                 if let Some(status) = error.status() {
                     span.record("status", status.as_u16());
                 }
                 if let Some(code) = error.code() {
                     span.record("code", code);
                 }
-                let error = error.with_call(
-                    attempts.sent(),
-                    payload.request_id.as_deref(),
-                    attempts.resent_after_doubt(),
-                );
-                let _entered = span.enter();
-                tracing::debug!(error = %error, "call failed");
+                self.log_failure(operation, &error, elapsed, options.internal);
                 Err(error)
             }
         }
     }
 
-    /// The loop: each attempt under the rate limit, then what the retry decisions say.
+    /// A call refused before anything was sent (an invalid request or option): counted and
+    /// logged like any other.
+    pub(crate) fn refused(&self, operation: &'static Operation, error: &Error) {
+        self.log_failure(operation, error, Duration::ZERO, false);
+    }
+
+    fn log_failure(
+        &self,
+        operation: &'static Operation,
+        error: &Error,
+        elapsed: Duration,
+        internal: bool,
+    ) {
+        let outcome = error.kind().as_str();
+        self.metrics
+            .call(operation, outcome, error.attempts(), elapsed);
+        let (status, code) = (error.status().map(|s| s.as_u16()), error.code());
+        let (attempts, elapsed_ms) = (error.attempts(), elapsed.as_millis() as u64);
+        let correlation_id = error.correlation_id();
+        if internal {
+            tracing::debug!(operation = operation.name, outcome, status, code, attempts, elapsed_ms, correlation_id, error = %error, "call ended");
+        } else {
+            tracing::info!(operation = operation.name, outcome, status, code, attempts, elapsed_ms, correlation_id, error = %error, "call ended");
+        }
+    }
+
+    /// The loop: each attempt under the deadline and the rate limit, then what the retry
+    /// decisions say.
     async fn try_op(
         &self,
-        tokens: Option<&TokenCache>,
-        operation: &'static Operation,
-        payload: &Payload,
+        call: &CallState<'_>,
         attempts: &mut Attempts<'_>,
     ) -> Result<Answer, Error> {
+        let operation = call.operation;
         let url = self.url(operation)?;
         // The token each attempt sent: the one a 401 proves dead.
         let mut sent_token: Option<HeaderValue> = None;
         loop {
-            let limiter = self.limiter.as_ref().filter(|_| operation.auth == Auth::Bearer);
+            if call.left().is_some_and(|left| left.is_zero()) {
+                return Err(call.past_deadline(None));
+            }
+            let limiter = self
+                .limiter
+                .as_ref()
+                .filter(|_| operation.auth == Auth::Bearer);
             let permit = match limiter {
-                Some(limiter) => Some(limiter.acquire().await),
+                Some(limiter) => {
+                    let asked = Instant::now();
+                    match within(call.left(), limiter.acquire()).await {
+                        Some(permit) => {
+                            self.metrics.rate_limit_wait(operation, asked.elapsed());
+                            Some(permit)
+                        }
+                        None => return Err(call.past_deadline(None)),
+                    }
+                }
                 None => None,
             };
             let attempt = attempts.begin();
             let attempted = self
-                .try_attempt(tokens, operation, payload, url, &mut sent_token)
+                .try_attempt(call, url, &mut sent_token)
                 .instrument(tracing::debug_span!("rizzitgo.attempt", attempt))
                 .await;
             if let (Some(limiter), Some(permit)) = (limiter, permit) {
@@ -227,12 +388,28 @@ impl Runtime {
             }
             match attempts.decide(&attempted.outcome()) {
                 Next::Done => return attempted.into_result(operation),
+                Next::Exhausted => {
+                    self.metrics.retry_budget_exhausted(operation);
+                    return attempted.into_result(operation);
+                }
                 Next::Reauthenticate => {
-                    if let (Some(tokens), Some(refused)) = (tokens, &sent_token) {
+                    self.metrics.reauthentication(operation);
+                    if let (Some(tokens), Some(refused)) = (call.tokens, &sent_token) {
                         tokens.invalidate(refused);
                     }
                 }
-                Next::Retry(wait) => self.clock.sleep(wait).await,
+                Next::Retry { wait, reason } => {
+                    // No wait starts that would end past the deadline.
+                    if call.left().is_some_and(|left| wait >= left) {
+                        let last = attempted.into_result(operation).err();
+                        return match last {
+                            Some(throttled) if reason == Reason::Throttled => Err(throttled),
+                            last => Err(call.past_deadline(last)),
+                        };
+                    }
+                    self.metrics.retry(operation, reason.label());
+                    self.clock.sleep(wait).await;
+                }
             }
         }
     }
@@ -240,23 +417,25 @@ impl Runtime {
     /// One request: authenticated, sent, and its answer read once within the size limit.
     async fn try_attempt(
         &self,
-        tokens: Option<&TokenCache>,
-        operation: &'static Operation,
-        payload: &Payload,
+        call: &CallState<'_>,
         url: &Url,
         sent_token: &mut Option<HeaderValue>,
     ) -> Attempted {
-        let authorization = match (operation.auth, tokens) {
+        let operation = call.operation;
+        let authorization = match (operation.auth, call.tokens) {
             (Auth::Basic, _) => self.basic.clone(),
-            (Auth::Bearer, Some(tokens)) => match tokens.get().await {
-                Ok(token) => {
+            (Auth::Bearer, Some(tokens)) => match within(call.left(), tokens.get()).await {
+                Some(Ok(token)) => {
                     *sent_token = Some(token.header.clone());
                     token.header.clone()
                 }
-                Err(error) => return Attempted::Stopped(error),
+                Some(Err(error)) => return Attempted::Stopped(error),
+                None => return Attempted::Stopped(call.past_deadline(None)),
             },
             (Auth::Bearer, None) => {
-                return Attempted::Stopped(Error::config("a Bearer operation needs the client's token"));
+                return Attempted::Stopped(Error::config(
+                    "a Bearer operation needs the client's token",
+                ));
             }
         };
         let method = Method::from_bytes(operation.method.as_bytes()).unwrap_or(Method::POST);
@@ -269,12 +448,29 @@ impl Runtime {
             CONTENT_TYPE,
             HeaderValue::from_static(operation.body.content_type()),
         );
-        *request.body_mut() = Some(payload.body.clone().into());
+        if let (Some(name), Some(id)) = (&self.correlation_header, &call.correlation) {
+            headers.insert(name.clone(), id.clone());
+        }
+        for (name, value) in &call.options.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        // The attempt's own timeout, cut to what the deadline leaves.
+        let timeout = match (call.options.attempt_timeout, call.left()) {
+            (Some(own), Some(left)) => Some(own.min(left)),
+            (own, left) => own.or(left),
+        };
+        *request.timeout_mut() = timeout;
+        *request.body_mut() = Some(call.payload.body.clone().into());
         let started = Instant::now();
         let response = match self.http.execute(request).await {
             Ok(response) => response,
             Err(error) => {
                 tracing::debug!(operation = operation.name, %error, "request failed");
+                self.metrics.attempt(
+                    operation,
+                    AttemptEnd::Failed(failure_type(&error)),
+                    started.elapsed(),
+                );
                 return Attempted::Failed(error);
             }
         };
@@ -282,9 +478,19 @@ impl Runtime {
             Ok(answer) => answer,
             Err((_, Unread::Failed(error))) => {
                 tracing::debug!(operation = operation.name, %error, "reading the response failed");
+                self.metrics.attempt(
+                    operation,
+                    AttemptEnd::Failed(failure_type(&error)),
+                    started.elapsed(),
+                );
                 return Attempted::Failed(error);
             }
             Err((status, Unread::TooLarge)) => {
+                self.metrics.attempt(
+                    operation,
+                    AttemptEnd::Failed("response_too_large"),
+                    started.elapsed(),
+                );
                 return Attempted::Stopped(Error::too_large(
                     operation,
                     status,
@@ -292,6 +498,11 @@ impl Runtime {
                 ));
             }
         };
+        self.metrics.attempt(
+            operation,
+            AttemptEnd::Answered(answer.status.as_u16()),
+            started.elapsed(),
+        );
         tracing::debug!(
             operation = operation.name,
             status = answer.status.as_u16(),
@@ -317,18 +528,30 @@ impl Runtime {
     }
 }
 
-impl Exchange {
-    /// A call answered once with `body` (the decoder of `__examples`: tests and fuzzing).
-    pub(crate) fn answered(status: reqwest::StatusCode, body: &[u8]) -> Self {
-        Self {
-            answer: Answer::new(
-                status,
-                reqwest::header::HeaderMap::new(),
-                bytes::Bytes::copy_from_slice(body),
-            ),
-            attempts: 1,
-            request_id: None,
-            elapsed: Duration::ZERO,
-        }
+/// `future`, given at most `left` when there is a deadline (`None` when it ran out).
+async fn within<F: std::future::Future>(left: Option<Duration>, future: F) -> Option<F::Output> {
+    match left {
+        None => Some(future.await),
+        Some(left) => tokio::time::timeout(left, future).await.ok(),
     }
+}
+
+/// `error.type` of an attempt that got no answer.
+fn failure_type(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        ErrorKind::Timeout.as_str()
+    } else if error.is_connect() {
+        "connect"
+    } else {
+        ErrorKind::Transport.as_str()
+    }
+}
+
+/// A per-call id: random, not secret (no need for the system's entropy per call).
+fn correlation_id() -> String {
+    let bytes = fastrand::u128(..).to_le_bytes();
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }

@@ -19,9 +19,16 @@ pub(crate) struct Payload {
 
 impl Payload {
     /// Encodes `body` for `operation`.
-    pub(crate) fn encode<B: Serialize>(operation: &'static Operation, body: &B) -> Result<Self, Error> {
-        let unencodable =
-            |e: &dyn std::fmt::Display| Error::invalid_request(Some(operation), format!("the request cannot be encoded: {e}"));
+    pub(crate) fn encode<B: Serialize>(
+        operation: &'static Operation,
+        body: &B,
+    ) -> Result<Self, Error> {
+        let unencodable = |e: &dyn std::fmt::Display| {
+            Error::invalid_request(
+                Some(operation),
+                format!("the request cannot be encoded: {e}"),
+            )
+        };
         match (operation.body, operation.retry) {
             (BodyFormat::Form, _) => serde_urlencoded::to_string(body)
                 .map(|form| Self {

@@ -16,7 +16,7 @@ pub const CONFORMANCE: &str = "scripts/conformance.sh";
 /// command line (crate `rizzitgo-cli`, built and tested by the `--workspace` steps) enables, so
 /// the SDK is compiled once for the library's tests and the CLI's; `redis` runs the fleet tests
 /// against a real redis-server.
-pub const FEATURES: &str = "rizzitgo-open-api/jiff,rizzitgo-open-api/chrono,rizzitgo-open-api/mock-gateway,rizzitgo-open-api/redis";
+pub const FEATURES: &str = "rizzitgo-open-api/jiff,rizzitgo-open-api/chrono,rizzitgo-open-api/mock-gateway,rizzitgo-open-api/redis,rizzitgo-open-api/opentelemetry";
 
 /// Variables that would point the examples at a real gateway: CI runs them against the mock.
 const CREDENTIAL_VARS: [&str; 5] = [

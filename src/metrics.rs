@@ -1,0 +1,221 @@
+//! The SDK's metrics (feature `opentelemetry`), after the OpenTelemetry HTTP client semantic
+//! conventions: `http.client.request.duration` for every attempt, and the SDK's own
+//! `rizzitgo.client.*` instruments for calls, retries, tokens and limits. Without the
+//! feature, or without a meter, every method is a no-op.
+
+#[cfg(not(feature = "opentelemetry"))]
+use crate::Operation;
+#[cfg(not(feature = "opentelemetry"))]
+use std::time::Duration;
+
+/// How one attempt ended, for its duration's attributes.
+#[cfg_attr(not(feature = "opentelemetry"), allow(dead_code))]
+pub(crate) enum AttemptEnd<'a> {
+    /// The gateway answered with this status.
+    Answered(u16),
+    /// No answer; `error.type` names why.
+    Failed(&'a str),
+}
+
+#[cfg(feature = "opentelemetry")]
+pub(crate) use otel::Metrics;
+
+#[cfg(not(feature = "opentelemetry"))]
+/// No metrics in this build.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Metrics;
+
+#[cfg(not(feature = "opentelemetry"))]
+impl Metrics {
+    pub(crate) fn attempt(&self, _: &'static Operation, _: AttemptEnd<'_>, _: Duration) {}
+    pub(crate) fn call(&self, _: &'static Operation, _: &str, _: u32, _: Duration) {}
+    pub(crate) fn retry(&self, _: &'static Operation, _: &'static str) {}
+    pub(crate) fn reauthentication(&self, _: &'static Operation) {}
+    pub(crate) fn retry_budget_exhausted(&self, _: &'static Operation) {}
+    pub(crate) fn rate_limit_wait(&self, _: &'static Operation, _: Duration) {}
+    pub(crate) fn token_fetch(&self, _: &str) {}
+}
+
+#[cfg(feature = "opentelemetry")]
+mod otel {
+    use super::AttemptEnd;
+    use crate::Operation;
+    use opentelemetry::KeyValue;
+    use opentelemetry::metrics::{Counter, Histogram, Meter};
+    use std::fmt;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// The instruments of one client, shared by its clones.
+    #[derive(Clone)]
+    pub(crate) struct Metrics {
+        instruments: Arc<Instruments>,
+        /// `server.address` and `server.port` of the gateway.
+        server: [KeyValue; 2],
+    }
+
+    struct Instruments {
+        request_duration: Histogram<f64>,
+        call_duration: Histogram<f64>,
+        retries: Counter<u64>,
+        reauthentications: Counter<u64>,
+        budget_exhausted: Counter<u64>,
+        rate_limit_waits: Histogram<f64>,
+        token_fetches: Counter<u64>,
+    }
+
+    impl fmt::Debug for Metrics {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("Metrics").finish_non_exhaustive()
+        }
+    }
+
+    /// Bucket bounds in seconds for the durations (the semantic conventions' advice).
+    const SECONDS: [f64; 14] = [
+        0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+    ];
+
+    impl Metrics {
+        pub(crate) fn new(meter: &Meter, base_url: &url::Url) -> Self {
+            let seconds = |name: &'static str, description: &'static str| {
+                meter
+                    .f64_histogram(name)
+                    .with_unit("s")
+                    .with_description(description)
+                    .with_boundaries(SECONDS.to_vec())
+                    .build()
+            };
+            let count = |name: &'static str, description: &'static str| {
+                meter
+                    .u64_counter(name)
+                    .with_description(description)
+                    .build()
+            };
+            Self {
+                instruments: Arc::new(Instruments {
+                    request_duration: seconds(
+                        "http.client.request.duration",
+                        "Duration of HTTP client requests (each attempt of a call).",
+                    ),
+                    call_duration: seconds(
+                        "rizzitgo.client.call.duration",
+                        "Duration of SDK calls, retries and waits included.",
+                    ),
+                    retries: count("rizzitgo.client.retries", "Attempts sent again, by reason."),
+                    reauthentications: count(
+                        "rizzitgo.client.reauthentications",
+                        "Calls replayed with a new token after a 401.",
+                    ),
+                    budget_exhausted: count(
+                        "rizzitgo.client.retry_budget.exhausted",
+                        "Retries not made because the client's retry budget was spent.",
+                    ),
+                    rate_limit_waits: seconds(
+                        "rizzitgo.client.rate_limit.wait",
+                        "Time attempts waited for the client-side rate limit.",
+                    ),
+                    token_fetches: count(
+                        "rizzitgo.client.token.fetches",
+                        "Access-token requests, by outcome.",
+                    ),
+                }),
+                server: [
+                    KeyValue::new(
+                        "server.address",
+                        base_url.host_str().unwrap_or_default().to_owned(),
+                    ),
+                    KeyValue::new(
+                        "server.port",
+                        i64::from(base_url.port_or_known_default().unwrap_or_default()),
+                    ),
+                ],
+            }
+        }
+
+        fn operation(operation: &'static Operation) -> KeyValue {
+            KeyValue::new("rizzitgo.operation", operation.name)
+        }
+
+        pub(crate) fn attempt(
+            &self,
+            operation: &'static Operation,
+            end: AttemptEnd<'_>,
+            took: Duration,
+        ) {
+            let mut attributes = vec![
+                KeyValue::new("http.request.method", operation.method),
+                Self::operation(operation),
+                self.server[0].clone(),
+                self.server[1].clone(),
+            ];
+            match end {
+                AttemptEnd::Answered(status) => {
+                    attributes.push(KeyValue::new(
+                        "http.response.status_code",
+                        i64::from(status),
+                    ));
+                    if status >= 400 {
+                        attributes.push(KeyValue::new("error.type", status.to_string()));
+                    }
+                }
+                AttemptEnd::Failed(why) => {
+                    attributes.push(KeyValue::new("error.type", why.to_owned()))
+                }
+            }
+            self.instruments
+                .request_duration
+                .record(took.as_secs_f64(), &attributes);
+        }
+
+        pub(crate) fn call(
+            &self,
+            operation: &'static Operation,
+            outcome: &str,
+            attempts: u32,
+            took: Duration,
+        ) {
+            self.instruments.call_duration.record(
+                took.as_secs_f64(),
+                &[
+                    Self::operation(operation),
+                    KeyValue::new("rizzitgo.outcome", outcome.to_owned()),
+                    KeyValue::new("rizzitgo.attempts", i64::from(attempts)),
+                ],
+            );
+        }
+
+        pub(crate) fn retry(&self, operation: &'static Operation, reason: &'static str) {
+            self.instruments.retries.add(
+                1,
+                &[
+                    Self::operation(operation),
+                    KeyValue::new("rizzitgo.retry.reason", reason),
+                ],
+            );
+        }
+
+        pub(crate) fn reauthentication(&self, operation: &'static Operation) {
+            self.instruments
+                .reauthentications
+                .add(1, &[Self::operation(operation)]);
+        }
+
+        pub(crate) fn retry_budget_exhausted(&self, operation: &'static Operation) {
+            self.instruments
+                .budget_exhausted
+                .add(1, &[Self::operation(operation)]);
+        }
+
+        pub(crate) fn rate_limit_wait(&self, operation: &'static Operation, waited: Duration) {
+            self.instruments
+                .rate_limit_waits
+                .record(waited.as_secs_f64(), &[Self::operation(operation)]);
+        }
+
+        pub(crate) fn token_fetch(&self, outcome: &str) {
+            self.instruments
+                .token_fetches
+                .add(1, &[KeyValue::new("rizzitgo.outcome", outcome.to_owned())]);
+        }
+    }
+}
