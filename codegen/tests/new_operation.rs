@@ -64,10 +64,15 @@ fn spec_with_new_operation() -> String {
 fn an_added_operation_becomes_a_typed_method() {
     let spec = parse_spec(&spec_with_new_operation()).unwrap();
     let generated = generate(&spec).unwrap();
-    let facade = generated.facade.replace(char::is_whitespace, "");
+    // Without white space and trailing commas: the layout is the formatter's business.
+    let facade = generated
+        .facade
+        .replace(char::is_whitespace, "")
+        .replace(",)", ")")
+        .replace(",>", ">");
     assert!(
         facade.contains(
-            "pubfngoods_stock<B>(&self,body:B,)->crate::Call<'_,crate::types::GoodsStock>"
+            "pubfngoods_stock<B>(&self,body:B)->crate::Call<'_,crate::types::GoodsStock>"
         ),
         "{}",
         generated.facade
@@ -85,11 +90,7 @@ fn an_added_operation_becomes_a_typed_method() {
     // its client is not kept (the SDK's runtime sends every request).
     assert!(generated.raw.contains("pub struct GoodsStock"));
     assert!(!generated.raw.contains("pub fn goods_stock(&self)"));
-    assert!(
-        generated
-            .raw
-            .contains("crate::Envelope<crate::types::GoodsStock>")
-    );
+    assert!(facade.contains("crate::Envelope<crate::types::GoodsStock>"));
     assert!(!generated.raw.contains("pub struct CommonResultGoodsStock"));
 }
 
