@@ -59,6 +59,17 @@ fn expired() -> Failure {
     Failure::code(seed::codes::REDEEM_CODE_EXPIRED, "Redeem code has expired")
 }
 
+/// Redeeming `code` fails with the injected "expired" answer.
+async fn assert_expired(client: &Client, code: &str) {
+    let error = client.redeem_coupon(redeem(code)).await.unwrap_err();
+    assert_eq!(
+        error.code(),
+        Some(seed::codes::REDEEM_CODE_EXPIRED),
+        "{error}"
+    );
+    assert_eq!(error.message(), Some("Redeem code has expired"));
+}
+
 #[tokio::test]
 async fn a_walk_whose_page_2_always_fails_yields_page_1_then_the_error() {
     let (gateway, client) = setup().await;
@@ -99,15 +110,7 @@ async fn a_fault_on_the_redeem_path_leaves_goods_calls_alone() {
     gateway.fail_when(Match::path(REDEEM), expired());
     let goods = GoodsRequest::builder().goods_id(seed::GOODS_ID).source(1);
     client.goods_detail(goods).await.unwrap();
-    let error = client
-        .redeem_coupon(redeem(seed::REDEEM_CODE_30_OFF))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        error.code(),
-        Some(seed::codes::REDEEM_CODE_EXPIRED),
-        "{error}"
-    );
+    assert_expired(&client, seed::REDEEM_CODE_30_OFF).await;
     assert_eq!(gateway.stats().endpoint(REDEEM), 1, "not retried");
     assert_eq!(
         gateway
@@ -129,14 +132,5 @@ async fn a_fault_on_one_redeem_code_leaves_the_other_codes_alone() {
         .await
         .unwrap();
     assert_eq!(ok.prize.as_deref(), Some("30% OFF"));
-    let error = client
-        .redeem_coupon(redeem(seed::REDEEM_CODE_10_USD_OFF))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        error.code(),
-        Some(seed::codes::REDEEM_CODE_EXPIRED),
-        "{error}"
-    );
-    assert_eq!(error.message(), Some("Redeem code has expired"));
+    assert_expired(&client, seed::REDEEM_CODE_10_USD_OFF).await;
 }

@@ -4,11 +4,16 @@
 mod common;
 
 use common::*;
-use rizzitgo_mock_gateway::{DropPoint, Failure, Match, seed};
+use rizzitgo_mock_gateway::{DropPoint, Failure, Match, MockGateway, seed};
 use serde_json::{Value, json};
 
 fn page(n: i64) -> Value {
     json!({"pageNo": n, "pageSize": 10})
+}
+
+/// Committed redemptions of `code` for the member the tests redeem for.
+fn redeemed(gw: &MockGateway, code: &str) -> u64 {
+    gw.stats().redemptions_of(code, seed::MEMBER_EMAIL)
 }
 
 fn redeem(code: &str) -> Value {
@@ -51,7 +56,7 @@ async fn a_fault_on_the_redeem_path_leaves_the_other_paths_alone() {
             .await
             .assert_error(502, 502);
         // Answered without being processed: nothing committed.
-        assert_eq!(gw.stats().redemptions_of(code, seed::MEMBER_EMAIL), 0);
+        assert_eq!(redeemed(&gw, code), 0);
     }
 }
 
@@ -121,11 +126,7 @@ async fn drop_when_after_processing_commits_one_code_and_answers_nothing() {
     c.try_call(REDEEM, &t, &redeem(seed::REDEEM_CODE_10_USD_OFF))
         .await
         .expect_err("dropped");
-    assert_eq!(
-        gw.stats()
-            .redemptions_of(seed::REDEEM_CODE_10_USD_OFF, seed::MEMBER_EMAIL),
-        1
-    );
+    assert_eq!(redeemed(&gw, seed::REDEEM_CODE_10_USD_OFF), 1);
 }
 
 #[tokio::test]
