@@ -15,7 +15,7 @@ pub(crate) fn args() -> [Arg; 4] {
     [
         crate::switch(
             "mock",
-            "Start the embedded mock gateway on 127.0.0.1 and use its demo credentials",
+            "Start the embedded mock gateway on 127.0.0.1; credentials not set in RIZZITGO_* are its demo ones",
         )
         .global(true)
         .help_heading(GLOBAL)
@@ -63,8 +63,8 @@ pub(crate) async fn connect(matches: &ArgMatches) -> Result<Session, Failure> {
         let gateway = MockGateway::start()
             .await
             .map_err(|e| Failure::Usage(format!("cannot start the mock gateway: {e}")))?;
-        eprintln!("using the embedded mock gateway at {}", gateway.url());
-        let builder = ClientBuilder::new().mock(&gateway);
+        let (builder, sources) = crate::mock::builder(&gateway, |name| std::env::var(name).ok());
+        eprintln!("{}", sources.notice(&gateway.url()));
         mock = Some(gateway);
         builder
     } else {

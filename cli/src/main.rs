@@ -11,6 +11,7 @@ mod config;
 mod exit;
 mod failure;
 mod generated;
+mod mock;
 mod output;
 mod request;
 mod token;
@@ -54,8 +55,9 @@ pub(crate) fn command() -> Command {
             "The Rizzitgo Open Platform (partner Open API, guide v1.4) from the command line.\n\n\
              Credentials come from RIZZITGO_CLIENT_ID, RIZZITGO_CLIENT_SECRET and \
              RIZZITGO_TENANT_ID (and optionally RIZZITGO_ENVIRONMENT, RIZZITGO_SCOPES), as for \
-             the SDK. --mock runs every command against the embedded mock gateway, with no \
-             credentials.",
+             the SDK. --mock runs every command against the embedded mock gateway: the \
+             credentials set in those variables are used, the mock's demo ones stand in for \
+             the others.",
         )
         .after_long_help(exit::help_table())
         .subcommand_required(true)

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{DEMO, assert_no_secret, rizzitgo};
+use common::{Creds, DEMO, assert_no_secret, rizzitgo};
 use rizzitgo_mock_gateway::{MockGateway, seed};
 use rizzitgo_open_api::{Auth, Operation};
 
@@ -336,6 +336,42 @@ async fn mock_runs_a_command_with_no_credentials() {
     assert_eq!(goods["goodsTitle"], "Sample Goods");
     assert_eq!(goods["price"], "99.00");
     assert!(run.stderr.contains("http://127.0.0.1:"), "{}", run.stderr);
+    assert!(run.stderr.contains("demo credentials"), "{}", run.stderr);
+    assert_no_secret(&run, None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mock_uses_the_credentials_that_are_set() {
+    // A wrong secret fails as on a real gateway, instead of the demo secret standing in.
+    let wrong = Creds {
+        client_secret: "wrong-secret",
+        ..DEMO
+    };
+    let run = rizzitgo(None, Some(&wrong), &["--mock", "token"], None).await;
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "with the credentials of RIZZITGO_CLIENT_ID, RIZZITGO_CLIENT_SECRET, RIZZITGO_TENANT_ID"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_no_secret(&run, None);
+
+    // The mock's second application, as set: its client id and its one scope.
+    let other = Creds {
+        client_id: seed::OTHER_CLIENT_ID,
+        client_secret: seed::OTHER_CLIENT_SECRET,
+        tenant_id: seed::OTHER_TENANT_ID,
+    };
+    let run = rizzitgo(None, Some(&other), &["--mock", "token"], None).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown = run.json();
+    assert_eq!(shown["clientId"], seed::OTHER_CLIENT_ID);
+    assert_eq!(
+        shown["scopes"],
+        serde_json::json!([seed::SCOPE_GOODS_DETAIL])
+    );
     assert_no_secret(&run, None);
 }
 

@@ -10,15 +10,16 @@ use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Response, StatusCode};
 use serde_json::{Map, Value, json};
 
+use crate::fault_match::{self, Action, Match};
 use crate::faults::{DropPoint, Failure};
 use crate::seed;
-use crate::state::{Shared, lock};
+use crate::state::{GatewayState, lock};
 
 type AdminResult = Result<Value, (StatusCode, String)>;
 
 /// Answers one admin request.
 pub(crate) fn handle(
-    shared: &Shared,
+    shared: &GatewayState,
     method: &Method,
     path: &str,
     body: &[u8],
@@ -57,6 +58,9 @@ fn is_admin_path(path: &str) -> bool {
             | "/__mock/fail-next-token"
             | "/__mock/latency"
             | "/__mock/drop-next"
+            | "/__mock/fail-when"
+            | "/__mock/drop-when"
+            | "/__mock/clear-faults"
             | "/__mock/expire-tokens"
             | "/__mock/revoke-tokens"
             | "/__mock/advance-clock"
@@ -101,7 +105,7 @@ fn count(body: &Map<String, Value>) -> Result<u32, (StatusCode, String)> {
     u32::try_from(n).map_err(|_| bad("n is too large"))
 }
 
-fn post(shared: &Shared, path: &str, body: &Map<String, Value>) -> AdminResult {
+fn post(shared: &GatewayState, path: &str, body: &Map<String, Value>) -> AdminResult {
     match path {
         "/__mock/fail-next" => {
             let (n, failure) = (count(body)?, failure(body)?);
@@ -119,12 +123,22 @@ fn post(shared: &Shared, path: &str, body: &Map<String, Value>) -> AdminResult {
             ok()
         }
         "/__mock/drop-next" => {
-            let at = match body.get("at").and_then(Value::as_str).unwrap_or("before") {
-                "before" => DropPoint::BeforeProcessing,
-                "after" => DropPoint::AfterProcessing,
-                other => return Err(bad(format!("at must be before or after, not {other}"))),
-            };
+            let at = drop_point(body)?;
             lock(&shared.faults).set_drop(count(body)?, at);
+            ok()
+        }
+        "/__mock/fail-when" => {
+            let action = Action::Fail(failure(body)?);
+            lock(&shared.faults).targeted.add(matcher(body)?, action);
+            ok()
+        }
+        "/__mock/drop-when" => {
+            let action = Action::Drop(drop_point(body)?);
+            lock(&shared.faults).targeted.add(matcher(body)?, action);
+            ok()
+        }
+        "/__mock/clear-faults" => {
+            lock(&shared.faults).clear();
             ok()
         }
         "/__mock/expire-tokens" => {
@@ -218,4 +232,48 @@ fn failure(body: &Map<String, Value>) -> Result<Failure, (StatusCode, String)> {
         Some(Value::String(v)) => failure.location(v),
         Some(_) => return Err(bad("location must be a string")),
     })
+}
+
+/// `"at": "before"` (the default) or `"after"`.
+fn drop_point(body: &Map<String, Value>) -> Result<DropPoint, (StatusCode, String)> {
+    match body.get("at") {
+        None | Some(Value::Null) => Ok(DropPoint::BeforeProcessing),
+        Some(Value::String(at)) if at == "before" => Ok(DropPoint::BeforeProcessing),
+        Some(Value::String(at)) if at == "after" => Ok(DropPoint::AfterProcessing),
+        Some(other) => Err(bad(format!("at must be before or after, not {other}"))),
+    }
+}
+
+/// `{"path": P, "fields": {NAME: VALUE, …}, "nth": K, "times": N}`, every member optional →
+/// [`Match`].
+fn matcher(body: &Map<String, Value>) -> Result<Match, (StatusCode, String)> {
+    let mut when = match body.get("path") {
+        None | Some(Value::Null) => Match::any(),
+        Some(Value::String(p)) if fault_match::is_business_path(p) => Match::path(p),
+        Some(other) => {
+            return Err(bad(format!(
+                "path must be one of the business paths, not {other}"
+            )));
+        }
+    };
+    match body.get("fields") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(fields)) => {
+            for (name, value) in fields {
+                when = when.field(name, value.clone());
+            }
+        }
+        Some(_) => return Err(bad("fields must be an object of field values")),
+    }
+    if let Some(k) = uint(body, "nth")? {
+        let k = u32::try_from(k)
+            .ok()
+            .filter(|k| *k > 0)
+            .ok_or_else(|| bad("nth must be an integer from 1"))?;
+        when = when.nth(k);
+    }
+    if let Some(n) = uint(body, "times")? {
+        when = when.times(u32::try_from(n).map_err(|_| bad("times is too large"))?);
+    }
+    Ok(when)
 }

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::envelope::ApiError;
 use crate::seed::messages;
-use crate::state::{App, Shared, lock};
+use crate::state::{App, GatewayState, lock};
 
 /// An issued access token.
 #[derive(Clone, Debug)]
@@ -28,11 +28,11 @@ struct TokenRecord {
 
 /// Issued tokens, by token string.
 #[derive(Debug, Default)]
-pub(crate) struct TokenStore {
+pub(crate) struct IssuedTokens {
     tokens: HashMap<String, TokenRecord>,
 }
 
-impl TokenStore {
+impl IssuedTokens {
     /// Makes every issued token expire at `now` (mock time).
     pub(crate) fn expire_all(&mut self, now: Duration) {
         for t in self.tokens.values_mut() {
@@ -70,7 +70,7 @@ impl Caller {
 
 /// `POST /open-api/system/oauth2/token`.
 pub(crate) fn issue_token(
-    shared: &Shared,
+    shared: &GatewayState,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Value, ApiError> {
@@ -129,7 +129,7 @@ pub(crate) fn issue_token(
 /// `POST /open-api/system/oauth2/token/revoke`: `data` is true when a live token of this
 /// client was revoked, false otherwise (unknown, already revoked, or another client's).
 pub(crate) fn revoke_token(
-    shared: &Shared,
+    shared: &GatewayState,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Value, ApiError> {
@@ -151,7 +151,7 @@ pub(crate) fn revoke_token(
 
 /// Checks the Bearer token and the tenant of a business call.
 pub(crate) fn authenticate_bearer(
-    shared: &Shared,
+    shared: &GatewayState,
     headers: &HeaderMap,
 ) -> Result<Caller, ApiError> {
     let token = headers
@@ -209,7 +209,7 @@ fn tenant_header(headers: &HeaderMap) -> Result<String, ApiError> {
 /// (missing → 400); an application of another tenant is as unknown as a wrong secret (client
 /// lookup is tenant-scoped), so 401.
 fn authenticate_client<'a>(
-    shared: &'a Shared,
+    shared: &'a GatewayState,
     headers: &HeaderMap,
 ) -> Result<(&'a App, String), ApiError> {
     let (id, secret) = basic_credentials(headers).ok_or_else(|| {

@@ -11,7 +11,7 @@ use crate::envelope::ErrorStyle;
 use crate::gateway::MockGateway;
 use crate::seed;
 use crate::server;
-use crate::state::{App, Shared};
+use crate::state::{App, GatewayState};
 
 /// Builds a [`MockGateway`]; every setting has a default.
 #[derive(Clone, Debug)]
@@ -85,7 +85,7 @@ impl MockGatewayBuilder {
                 scopes: vec![seed::SCOPE_GOODS_DETAIL.to_owned()],
             },
         ];
-        let shared = Arc::new(Shared::new(
+        let shared = Arc::new(GatewayState::new(
             self.style,
             Duration::from_secs(self.token_ttl),
             apps,

@@ -13,7 +13,7 @@ use crate::auth;
 use crate::envelope::{ApiError, Reply};
 use crate::faults::DropPoint;
 use crate::routes::{Endpoint, REVOKE_PATH, TOKEN_PATH};
-use crate::state::{Shared, lock};
+use crate::state::{GatewayState, lock};
 use crate::stats;
 use crate::{admin, validate};
 
@@ -40,7 +40,7 @@ enum Outcome {
 
 /// Answers one request.
 pub(crate) async fn handle(
-    shared: Arc<Shared>,
+    shared: Arc<GatewayState>,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, DropConnection> {
     let (parts, body) = req.into_parts();
@@ -69,7 +69,7 @@ pub(crate) async fn handle(
 }
 
 fn route(
-    shared: &Shared,
+    shared: &GatewayState,
     method: &Method,
     path: &str,
     headers: &HeaderMap,
@@ -99,10 +99,7 @@ fn route(
         }
         return Outcome::Reply(answer(shared, auth::issue_token(shared, headers, body)));
     };
-    let (drop, failure) = {
-        let mut faults = lock(&shared.faults);
-        (faults.take_drop(), faults.take_business_failure())
-    };
+    let (drop, failure) = lock(&shared.faults).take_business(path, body);
     if drop == Some(DropPoint::BeforeProcessing) {
         return Outcome::Drop;
     }
@@ -118,7 +115,7 @@ fn route(
 }
 
 fn business(
-    shared: &Shared,
+    shared: &GatewayState,
     endpoint: Endpoint,
     headers: &HeaderMap,
     body: &[u8],
@@ -136,7 +133,7 @@ fn business(
     endpoint.handle(shared, &caller, &body)
 }
 
-fn answer(shared: &Shared, result: Result<Value, ApiError>) -> Reply {
+fn answer(shared: &GatewayState, result: Result<Value, ApiError>) -> Reply {
     match result {
         Ok(data) => Reply::ok(data),
         Err(err) => Reply::error(&err, shared.style),

@@ -5,6 +5,7 @@ use std::time::Duration;
 use hyper::StatusCode;
 
 use crate::envelope::{ApiError, ErrorStyle, Reply};
+use crate::fault_match::{Action, TargetedFaults};
 
 /// A canned failure answered instead of processing a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,12 +147,13 @@ pub enum DropPoint {
     AfterProcessing,
 }
 
-/// Pending faults; each setter replaces what was pending of its kind.
+/// Pending faults; each `set_` replaces what was pending of its kind, targeted faults add up.
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
     fail_business: Option<(u32, Failure)>,
     fail_token: Option<(u32, Failure)>,
     drop_business: Option<(u32, DropPoint)>,
+    pub(crate) targeted: TargetedFaults,
     pub(crate) latency: Duration,
 }
 
@@ -181,6 +183,29 @@ impl Faults {
     /// Consumes one pending drop.
     pub(crate) fn take_drop(&mut self) -> Option<DropPoint> {
         take(&mut self.drop_business)
+    }
+
+    /// What happens to a business call to `path` with `body`: a targeted fault that hits it,
+    /// else the pending drop and failure of the next-n kind (a call a targeted fault hits
+    /// does not consume them).
+    pub(crate) fn take_business(
+        &mut self,
+        path: &str,
+        body: &[u8],
+    ) -> (Option<DropPoint>, Option<Failure>) {
+        match self.targeted.take(path, body) {
+            Some(Action::Fail(failure)) => (None, Some(failure)),
+            Some(Action::Drop(at)) => (Some(at), None),
+            None => (self.take_drop(), self.take_business_failure()),
+        }
+    }
+
+    /// Forgets every pending failure and drop, targeted or not (the latency stays).
+    pub(crate) fn clear(&mut self) {
+        *self = Self {
+            latency: self.latency,
+            ..Self::default()
+        };
     }
 }
 

@@ -10,9 +10,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::builder::MockGatewayBuilder;
+use crate::fault_match::{Action, Match};
 use crate::faults::{DropPoint, Failure};
 use crate::seed;
-use crate::state::{Shared, lock};
+use crate::state::{GatewayState, lock};
 use crate::stats::Stats;
 
 /// Client credentials of a partner application.
@@ -40,7 +41,7 @@ impl fmt::Debug for Credentials {
 /// connections.
 pub struct MockGateway {
     addr: SocketAddr,
-    shared: Arc<Shared>,
+    shared: Arc<GatewayState>,
     // Dropping the sender (with the gateway) stops the accept loop.
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<()>,
@@ -58,7 +59,7 @@ impl fmt::Debug for MockGateway {
 impl MockGateway {
     pub(crate) fn new(
         addr: SocketAddr,
-        shared: Arc<Shared>,
+        shared: Arc<GatewayState>,
         shutdown: oneshot::Sender<()>,
         task: JoinHandle<()>,
     ) -> Self {
@@ -108,6 +109,48 @@ impl MockGateway {
     /// admin) answer `failure` without being processed. Replaces any pending business failure.
     pub fn fail_next(&self, n: u32, failure: Failure) {
         lock(&self.shared.faults).set_fail_business(n, failure);
+    }
+
+    /// The business calls `when` matches answer `failure` without being processed: only page
+    /// 2 of a walk, only the redeem path, only one redeem code. Adds to the faults already
+    /// set; the first one set that hits a call answers it, and a call it hits does not
+    /// consume a [`MockGateway::fail_next`] or [`MockGateway::drop_next`].
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// use rizzitgo_mock_gateway::{Failure, Match, MockGateway, seed};
+    /// let gw = MockGateway::start().await?;
+    /// gw.fail_when(
+    ///     Match::path("/open-api/goods/qc-page").field("pageNo", 2),
+    ///     Failure::http(503),
+    /// );
+    /// gw.fail_when(
+    ///     Match::path("/open-api/promotion/redeem-code/redeem")
+    ///         .field("code", seed::REDEEM_CODE_10_USD_OFF)
+    ///         .times(1),
+    ///     Failure::code(seed::codes::REDEEM_CODE_EXPIRED, "Redeem code has expired"),
+    /// );
+    /// # Ok(()) }
+    /// ```
+    pub fn fail_when(&self, when: Match, failure: Failure) {
+        lock(&self.shared.faults)
+            .targeted
+            .add(when, Action::Fail(failure));
+    }
+
+    /// The business calls `when` matches get their connection closed without any HTTP
+    /// response, at `at` (e.g. one redeem code committed, then no answer). Adds up with
+    /// [`MockGateway::fail_when`], in the order set.
+    pub fn drop_when(&self, when: Match, at: DropPoint) {
+        lock(&self.shared.faults)
+            .targeted
+            .add(when, Action::Drop(at));
+    }
+
+    /// Forgets every pending failure and drop: targeted ones, `fail_next`, `fail_next_token`
+    /// and `drop_next` (the latency stays).
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
     }
 
     /// The next `n` token requests (POSTs) answer `failure`. Replaces any pending one.

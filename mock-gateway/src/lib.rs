@@ -3,11 +3,12 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use rizzitgo_mock_gateway::{DropPoint, Failure, MockGateway};
+//! use rizzitgo_mock_gateway::{DropPoint, Failure, Match, MockGateway};
 //! let gw = MockGateway::start().await?;
 //! let base = gw.url(); // http://127.0.0.1:PORT
 //! gw.fail_next(1, Failure::http(429).retry_after("1"));
 //! gw.drop_next(1, DropPoint::AfterProcessing);
+//! gw.fail_when(Match::path("/open-api/goods/qc-page").field("pageNo", 2), Failure::http(503));
 //! # Ok(()) }
 //! ```
 //!
@@ -105,6 +106,10 @@
 //! ([`Failure::code`]) or `{"n":1,"status":502,"html":true}` ([`Failure::html`]);
 //! `{"n":1,"status":302,"html":true,"location":"https://…"}` ([`Failure::location`]);
 //! `POST /__mock/latency {"ms":100}`; `POST /__mock/drop-next {"n":1,"at":"before"|"after"}`;
+//! targeted faults ([`MockGateway::fail_when`], [`MockGateway::drop_when`], [`Match`]):
+//! `POST /__mock/fail-when {"path":"/open-api/goods/qc-page","fields":{"pageNo":2},"nth":1,
+//! "times":1,"status":503}` (the failure as in fail-next; `path`, `fields`, `nth`, `times` each
+//! optional), `POST /__mock/drop-when {…,"at":"after"}`, `POST /__mock/clear-faults`;
 //! `POST /__mock/expire-tokens`; `POST /__mock/revoke-tokens`; `POST /__mock/advance-clock {"secs":600}` (or `"ms"`);
 //! `POST /__mock/qps-limit {"limit":5}` (`null` removes it); `POST /__mock/future-fields
 //! {"on":true}`; `POST /__mock/reset-stats`; `POST /__mock/add-qc-records
@@ -120,6 +125,7 @@ mod clock;
 mod data;
 mod dispatch;
 mod envelope;
+mod fault_match;
 mod faults;
 mod gateway;
 mod routes;
@@ -131,6 +137,7 @@ mod validate;
 
 pub use builder::MockGatewayBuilder;
 pub use envelope::ErrorStyle;
+pub use fault_match::Match;
 pub use faults::{DropPoint, Failure};
 pub use gateway::{Credentials, MockGateway};
 pub use stats::{RecordedRequest, Stats};

@@ -12,12 +12,12 @@ use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 
 use crate::dispatch;
-use crate::state::Shared;
+use crate::state::GatewayState;
 
 /// Serves until `shutdown` fires or its sender is dropped; open connections are then aborted.
 pub(crate) async fn run(
     listener: TcpListener,
-    shared: Arc<Shared>,
+    shared: Arc<GatewayState>,
     mut shutdown: oneshot::Receiver<()>,
 ) {
     let mut connections = JoinSet::new();
@@ -37,7 +37,7 @@ pub(crate) async fn run(
     // Dropping the JoinSet aborts every connection task: a stopped gateway answers nothing.
 }
 
-async fn serve(stream: TcpStream, shared: Arc<Shared>) {
+async fn serve(stream: TcpStream, shared: Arc<GatewayState>) {
     let _ = stream.set_nodelay(true);
     let service = service_fn(move |req| dispatch::handle(Arc::clone(&shared), req));
     // A service error (DropConnection) makes hyper close the connection without a response.

@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::auth::TokenStore;
+use crate::auth::IssuedTokens;
 use crate::clock::MockClock;
 use crate::data::qc::{self, QcRecord};
 use crate::envelope::ErrorStyle;
@@ -34,12 +34,12 @@ pub(crate) struct RedeemState {
 
 /// Per-clientId sliding one-second window.
 #[derive(Debug, Default)]
-pub(crate) struct RateLimiter {
+pub(crate) struct QpsWindows {
     pub(crate) limit: Option<u32>,
     admitted: HashMap<String, VecDeque<Duration>>,
 }
 
-impl RateLimiter {
+impl QpsWindows {
     /// Admits a call of `client` at mock time `now`, or refuses it (quota of the last second
     /// used). A sliding window, so a burst is refused however it straddles a second boundary.
     pub(crate) fn admit(&mut self, client: &str, now: Duration) -> bool {
@@ -69,14 +69,14 @@ impl RateLimiter {
 
 /// Everything a request handler may read or change.
 #[derive(Debug)]
-pub(crate) struct Shared {
+pub(crate) struct GatewayState {
     pub(crate) style: ErrorStyle,
     pub(crate) token_ttl: Duration,
     pub(crate) apps: Vec<App>,
     pub(crate) clock: MockClock,
-    pub(crate) tokens: Mutex<TokenStore>,
+    pub(crate) tokens: Mutex<IssuedTokens>,
     pub(crate) redeem: Mutex<RedeemState>,
-    pub(crate) rate: Mutex<RateLimiter>,
+    pub(crate) rate: Mutex<QpsWindows>,
     pub(crate) faults: Mutex<Faults>,
     pub(crate) stats: Recorder,
     pub(crate) future_fields: AtomicBool,
@@ -90,14 +90,14 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-impl Shared {
+impl GatewayState {
     pub(crate) fn new(
         style: ErrorStyle,
         token_ttl: Duration,
         apps: Vec<App>,
         qps: Option<u32>,
     ) -> Self {
-        let mut rate = RateLimiter::default();
+        let mut rate = QpsWindows::default();
         rate.set_limit(qps);
         Self {
             style,
@@ -115,7 +115,7 @@ impl Shared {
     }
 
     /// Adds `n` synthetic QC records completed (and created) at `completion_time`, keeping
-    /// [`Shared::extra_qc`] sorted; answers their goods ids, in order.
+    /// [`GatewayState::extra_qc`] sorted; answers their goods ids, in order.
     pub(crate) fn add_qc_records(
         &self,
         n: usize,
@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn sliding_window_admits_limit_per_second() {
-        let mut r = RateLimiter::default();
+        let mut r = QpsWindows::default();
         r.set_limit(Some(2));
         let t = Duration::from_millis(999);
         assert!(r.admit("a", t));

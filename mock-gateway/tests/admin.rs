@@ -5,22 +5,7 @@ mod common;
 use common::*;
 use hyper::Method;
 use rizzitgo_mock_gateway::{ErrorStyle, MockGateway, seed};
-use serde_json::{Value, json};
-
-async fn admin(c: &Client, path: &str, body: Value) -> Resp {
-    c.send(
-        Method::POST,
-        path,
-        &[("content-type", "application/json")],
-        &body.to_string(),
-    )
-    .await
-}
-
-async fn admin_ok(c: &Client, path: &str, body: Value) {
-    let r = admin(c, path, body).await;
-    assert_eq!((r.status, r.json()), (200, json!({"ok": true})), "{path}");
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn fail_next_variants() {
@@ -171,12 +156,7 @@ async fn stats_reset_and_credentials() {
 
 #[tokio::test]
 async fn admin_errors() {
-    let gw = MockGateway::builder()
-        .error_style(ErrorStyle::HttpStatus)
-        .start()
-        .await
-        .unwrap();
-    let c = Client::of(&gw);
+    let (gw, c) = start_bare(MockGateway::builder().error_style(ErrorStyle::HttpStatus)).await;
     for (path, body) in [
         ("/__mock/fail-next", json!({"n": 1})),
         ("/__mock/fail-next", json!({"status": 42})),

@@ -55,9 +55,7 @@ async fn token_problems_are_401_in_both_styles() {
 
 #[tokio::test]
 async fn tokens_expire_on_the_mock_clock() {
-    let gw = MockGateway::builder().token_ttl(100).start().await.unwrap();
-    let c = Client::of(&gw);
-    let t = c.token(&gw.credentials()).await;
+    let (gw, c, t) = start(MockGateway::builder().token_ttl(100)).await;
     gw.advance_clock(Duration::from_secs(99));
     c.call(DETAIL, &t, &goods()).await.ok();
     gw.advance_clock(Duration::from_secs(1));
@@ -119,14 +117,12 @@ async fn tenant_rules() {
 
 #[tokio::test]
 async fn scope_is_checked_per_endpoint() {
-    let gw = MockGateway::builder()
-        .error_style(ErrorStyle::HttpStatus)
-        .granted_scopes(&[seed::SCOPE_GOODS_DETAIL])
-        .start()
-        .await
-        .unwrap();
-    let c = Client::of(&gw);
-    let t = c.token(&gw.credentials()).await;
+    let (_gw, c, t) = start(
+        MockGateway::builder()
+            .error_style(ErrorStyle::HttpStatus)
+            .granted_scopes(&[seed::SCOPE_GOODS_DETAIL]),
+    )
+    .await;
     c.call(DETAIL, &t, &goods()).await.ok();
     for (path, scope) in [
         (QC_DETAIL, "goods:qc:read"),

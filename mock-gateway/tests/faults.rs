@@ -220,14 +220,7 @@ async fn drops_count_business_calls_only() {
 #[tokio::test]
 async fn qps_limit_is_per_client_per_mock_second() {
     for style in [ErrorStyle::Http200, ErrorStyle::HttpStatus] {
-        let gw = MockGateway::builder()
-            .error_style(style)
-            .qps_limit(Some(2))
-            .start()
-            .await
-            .unwrap();
-        let c = Client::of(&gw);
-        let t = c.token(&gw.credentials()).await;
+        let (gw, c, t) = start(MockGateway::builder().error_style(style).qps_limit(Some(2))).await;
         c.call(DETAIL, &t, &goods()).await.ok();
         c.call(QC_DETAIL, &t, &goods()).await.ok();
         let r = c.call(DETAIL, &t, &goods()).await;

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use rizzitgo_mock_gateway::{ErrorStyle, MockGateway, seed};
+use rizzitgo_mock_gateway::{ErrorStyle, seed};
 use serde_json::json;
 
 #[tokio::test]
@@ -130,13 +130,7 @@ async fn qc_detail_is_the_latest_record() {
 
 #[tokio::test]
 async fn goods_request_validation() {
-    let gw = MockGateway::builder()
-        .error_style(ErrorStyle::HttpStatus)
-        .start()
-        .await
-        .unwrap();
-    let c = Client::of(&gw);
-    let t = c.token(&gw.credentials()).await;
+    let (_gw, c, t) = styled(ErrorStyle::HttpStatus).await;
     for path in [DETAIL, QC_DETAIL, QC_IMAGES] {
         for bad in [
             json!({"goodsId": "0", "source": 1}),

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use rizzitgo_mock_gateway::{ErrorStyle, MockGateway, seed};
+use rizzitgo_mock_gateway::{ErrorStyle, seed};
 use serde_json::{Value, json};
 
 fn body(code: &str, email: &str) -> Value {
@@ -92,13 +92,7 @@ async fn prize_texts() {
 
 #[tokio::test]
 async fn member_and_parameter_errors() {
-    let gw = MockGateway::builder()
-        .error_style(ErrorStyle::HttpStatus)
-        .start()
-        .await
-        .unwrap();
-    let c = Client::of(&gw);
-    let t = c.token(&gw.credentials()).await;
+    let (gw, c, t) = styled(ErrorStyle::HttpStatus).await;
     let r = c
         .call(REDEEM, &t, &body(seed::REDEEM_CODE_30_OFF, ""))
         .await;

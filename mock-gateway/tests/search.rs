@@ -5,7 +5,7 @@ mod common;
 use std::collections::HashSet;
 
 use common::*;
-use rizzitgo_mock_gateway::{ErrorStyle, MockGateway, seed};
+use rizzitgo_mock_gateway::{ErrorStyle, seed};
 use serde_json::{Value, json};
 
 fn search_body(page: i64, source: i64) -> Value {
@@ -86,13 +86,7 @@ async fn no_match_image_finds_nothing() {
 
 #[tokio::test]
 async fn image_url_rules() {
-    let gw = MockGateway::builder()
-        .error_style(ErrorStyle::HttpStatus)
-        .start()
-        .await
-        .unwrap();
-    let c = Client::of(&gw);
-    let t = c.token(&gw.credentials()).await;
+    let (_gw, c, t) = styled(ErrorStyle::HttpStatus).await;
     for ok in [
         "https://example.com/a.jpeg",
         "http://example.com/a/b.PNG",

@@ -9,8 +9,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn issues_an_opaque_bearer_token_with_all_granted_scopes() {
-    let gw = MockGateway::start().await.unwrap();
-    let c = Client::of(&gw);
+    let (gw, c) = start_bare(MockGateway::builder()).await;
     let data = c
         .token_request(&gw.credentials(), "grant_type=client_credentials")
         .await
@@ -49,12 +48,8 @@ async fn requested_scope_narrows_the_token() {
 
 #[tokio::test]
 async fn scope_beyond_the_grant_is_400() {
-    let gw = MockGateway::builder()
-        .granted_scopes(&[seed::SCOPE_GOODS_DETAIL])
-        .start()
-        .await
-        .unwrap();
-    let c = Client::of(&gw);
+    let (gw, c) =
+        start_bare(MockGateway::builder().granted_scopes(&[seed::SCOPE_GOODS_DETAIL])).await;
     let r = c
         .token_request(
             &gw.credentials(),
@@ -72,8 +67,7 @@ async fn scope_beyond_the_grant_is_400() {
 
 #[tokio::test]
 async fn grant_type_rules() {
-    let gw = MockGateway::start().await.unwrap();
-    let c = Client::of(&gw);
+    let (gw, c) = start_bare(MockGateway::builder()).await;
     for grant in [
         "authorization_code",
         "password",
@@ -98,12 +92,7 @@ async fn grant_type_rules() {
 
 #[tokio::test]
 async fn client_authentication_and_tenant_rules() {
-    let gw = MockGateway::builder()
-        .error_style(ErrorStyle::HttpStatus)
-        .start()
-        .await
-        .unwrap();
-    let c = Client::of(&gw);
+    let (gw, c) = start_bare(MockGateway::builder().error_style(ErrorStyle::HttpStatus)).await;
     let good = gw.credentials();
     let wrong_secret = Credentials {
         client_secret: "nope".into(),
@@ -183,8 +172,7 @@ async fn client_authentication_and_tenant_rules() {
 
 #[tokio::test]
 async fn token_ttl_is_configurable() {
-    let gw = MockGateway::builder().token_ttl(60).start().await.unwrap();
-    let c = Client::of(&gw);
+    let (gw, c) = start_bare(MockGateway::builder().token_ttl(60)).await;
     let data = c
         .token_request(&gw.credentials(), "grant_type=client_credentials")
         .await

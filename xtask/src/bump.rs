@@ -52,7 +52,7 @@ pub fn bump_docs(project: &Project, target: &str, redocly: bool) -> Result<()> {
     let new_text = edit::set_info_version(&spec.text, target, &baseline.guide)?;
     let new = Spec::parse(&new_text, SPEC)?;
 
-    let diff = diff::diff(&old.value, &new.value);
+    let diff = diff::diff(&old, &new)?;
     let since = diff.since_problems(target);
     if !since.is_empty() {
         return Err(format!(

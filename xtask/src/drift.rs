@@ -12,6 +12,7 @@
 
 use crate::Result;
 use crate::paths::{Project, SPEC, read};
+use crate::schema_walk::{self, Refs, base};
 use crate::spec::{METHODS, resolve};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -176,7 +177,7 @@ fn request_fields(spec: &Value, op: &Value) -> BTreeMap<String, Shape> {
         .and_then(|c| c.values().next())
         .and_then(|m| m.get("schema"))
     {
-        flatten(spec, schema, "", &mut BTreeSet::new(), &mut out);
+        flatten(spec, schema, &mut out);
     }
     for param in op
         .get("parameters")
@@ -193,7 +194,7 @@ fn request_fields(spec: &Value, op: &Value) -> BTreeMap<String, Shape> {
         };
         let required = param.get("required") == Some(&Value::Bool(true));
         match param.get("schema") {
-            Some(schema) => add(spec, schema, name, required, &mut BTreeSet::new(), &mut out),
+            Some(schema) => add(spec, schema, name, required, &mut out),
             None => {
                 out.insert(
                     name.to_owned(),
@@ -211,26 +212,17 @@ fn request_fields(spec: &Value, op: &Value) -> BTreeMap<String, Shape> {
 
 fn response_fields(spec: &Value, op: &Value) -> BTreeMap<String, Shape> {
     let mut out = BTreeMap::new();
-    let Some(schema) = crate::diff::success_schema(spec, op) else {
+    let Some(schema) = success_schema(spec, op) else {
         return out;
     };
     let resolved = resolve(spec, schema);
     let props = resolved.get("properties");
     let is_envelope = props.is_some_and(|p| p.get("code").is_some() && p.get("data").is_some());
     match props.and_then(|p| p.get("data")) {
-        Some(data) if is_envelope => add(spec, data, "data", false, &mut BTreeSet::new(), &mut out),
-        _ => flatten(spec, schema, "", &mut BTreeSet::new(), &mut out),
+        Some(data) if is_envelope => add(spec, data, "data", false, &mut out),
+        _ => flatten(spec, schema, &mut out),
     }
     out
-}
-
-/// The schema's own type (object, array, string…), after `$ref` and single `allOf`.
-fn base<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
-    let schema = resolve(spec, schema);
-    match schema.get("allOf").and_then(Value::as_array) {
-        Some(list) if list.len() == 1 => base(spec, &list[0]),
-        _ => schema,
-    }
 }
 
 fn kind(schema: &Value) -> String {
@@ -241,101 +233,56 @@ fn kind(schema: &Value) -> String {
     }
 }
 
-/// Adds the field `path` of type `schema`, then its own fields.
+/// The field `path` of type `schema`, then every field under it.
 fn add(
     spec: &Value,
     schema: &Value,
     path: &str,
     required: bool,
-    seen: &mut BTreeSet<String>,
     out: &mut BTreeMap<String, Shape>,
 ) {
+    schema_walk::field(spec, schema, path, required, Refs::Follow, &mut |f| {
+        out.insert(f.path, shape(spec, f.schema, f.required));
+    });
+}
+
+/// Every field of the object `schema`.
+fn flatten(spec: &Value, schema: &Value, out: &mut BTreeMap<String, Shape>) {
+    schema_walk::fields(spec, schema, "", Refs::Follow, &mut |f| {
+        out.insert(f.path, shape(spec, f.schema, f.required));
+    });
+}
+
+fn shape(spec: &Value, schema: &Value, required: bool) -> Shape {
     let target = base(spec, schema);
-    let ty = kind(target);
     let format = target
         .get("format")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let ty = if ty == "array" {
-        let items = target.get("items").map(|i| base(spec, i));
-        match items.map(kind) {
-            Some(item) => format!("array of {item}"),
+    let ty = match kind(target).as_str() {
+        "array" => match target.get("items").map(|i| base(spec, i)) {
+            Some(item) => format!("array of {}", kind(item)),
             None => "array".to_owned(),
-        }
-    } else {
-        ty
-    };
-    out.insert(
-        path.to_owned(),
-        Shape {
-            ty,
-            format,
-            required,
         },
-    );
-    if let Some(items) = target.get("items") {
-        flatten(spec, items, &format!("{path}[]."), seen, out);
-    } else {
-        flatten(spec, schema, &format!("{path}."), seen, out);
-    }
-}
-
-/// Adds the properties of an object schema under `prefix`.
-fn flatten(
-    spec: &Value,
-    schema: &Value,
-    prefix: &str,
-    seen: &mut BTreeSet<String>,
-    out: &mut BTreeMap<String, Shape>,
-) {
-    // `seen` holds the `$ref`s being expanded: a self-referencing schema stops there.
-    let single = match schema.get("allOf").and_then(Value::as_array) {
-        Some(list) if list.len() == 1 => &list[0],
-        _ => schema,
+        other => other.to_owned(),
     };
-    let reference = single
-        .get("$ref")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    if let Some(reference) = &reference
-        && !seen.insert(reference.clone())
-    {
-        return;
-    }
-    flatten_properties(spec, schema, prefix, seen, out);
-    if let Some(reference) = &reference {
-        seen.remove(reference);
+    Shape {
+        ty,
+        format,
+        required,
     }
 }
 
-fn flatten_properties(
-    spec: &Value,
-    schema: &Value,
-    prefix: &str,
-    seen: &mut BTreeSet<String>,
-    out: &mut BTreeMap<String, Shape>,
-) {
-    let target = base(spec, schema);
-    let required: BTreeSet<&str> = target
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    for (name, prop) in target
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        add(
-            spec,
-            prop,
-            &format!("{prefix}{name}"),
-            required.contains(name.as_str()),
-            seen,
-            out,
-        );
-    }
+/// The 2xx response's schema (its `application/json` one, or its first), if any.
+fn success_schema<'a>(spec: &'a Value, op: &'a Value) -> Option<&'a Value> {
+    let responses = op.get("responses")?.as_object()?;
+    let response = responses
+        .iter()
+        .find(|(code, _)| code.starts_with('2'))
+        .map(|(_, r)| resolve(spec, r))?;
+    let content = response.get("content")?.as_object()?;
+    let media = content
+        .get("application/json")
+        .or_else(|| content.values().next())?;
+    media.get("schema")
 }

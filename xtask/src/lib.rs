@@ -16,6 +16,7 @@ pub mod paths;
 pub mod process;
 pub mod regen;
 pub mod released;
+pub mod schema_walk;
 pub mod spec;
 pub mod tools;
 pub mod version;

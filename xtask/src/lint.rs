@@ -12,6 +12,7 @@
 
 use crate::Result;
 use crate::paths::{Project, REDOCLY_CONFIG, SPEC};
+use crate::schema_walk::{self, Refs};
 use crate::spec::{Spec, ref_name, resolve, version_text};
 use crate::{tools, version};
 use openapiv3::{ReferenceOr, StatusCode};
@@ -126,7 +127,7 @@ fn since_problem(since: Option<&Value>, info_version: &str, at: &str) -> Option<
 fn operation_rules(spec: &Spec, info_version: &str, problems: &mut Vec<String>) {
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     let mut methods: BTreeMap<String, String> = BTreeMap::new();
-    let declared_scopes = declared_scopes(&spec.value);
+    let declared_scopes = crate::spec::declared_scopes(&spec.value);
     for (path, item) in spec.api.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else {
             problems.push(format!(
@@ -164,14 +165,18 @@ fn operation_rules(spec: &Spec, info_version: &str, problems: &mut Vec<String>) 
             if op.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
                 problems.push(format!("{at}: no summary"));
             }
-            let basic = crate::diff::is_basic(&spec.value, raw);
-            let scopes = crate::diff::scopes_of(&spec.value, raw);
+            // As the generator reads it (codegen::operations): the first requirement.
+            let security = op.security.as_ref().or(spec.api.security.as_ref());
+            let requirement = security.and_then(|s| s.first());
+            let basic = requirement.is_some_and(|r| r.contains_key("clientBasic"));
+            let scopes = requirement.and_then(|r| r.get("oauth2")).cloned();
+            let scopes = scopes.unwrap_or_default();
             if !basic && scopes.is_empty() {
                 problems.push(format!(
                     "{at}: no scope: declare `security: [{{oauth2: [\"<scope>\"], tenantId: []}}]`"
                 ));
             }
-            for scope in scopes.iter().filter(|s| !declared_scopes.contains(*s)) {
+            for scope in scopes.iter().filter(|s| !declared_scopes.contains_key(*s)) {
                 problems.push(format!(
                     "{at}: scope `{scope}` is not declared in components.securitySchemes.oauth2 flows"
                 ));
@@ -198,31 +203,6 @@ fn syn_ident_invalid(name: &str) -> bool {
 
 fn pointer_escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
-}
-
-fn declared_scopes(spec: &Value) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for scheme in spec
-        .pointer("/components/securitySchemes")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|s| s.values())
-    {
-        for flow in scheme
-            .get("flows")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|f| f.values())
-        {
-            out.extend(
-                flow.get("scopes")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flat_map(|s| s.keys().cloned()),
-            );
-        }
-    }
-    out
 }
 
 fn has_example(media: &openapiv3::MediaType) -> bool {
@@ -271,7 +251,7 @@ fn request_rules(spec: &Spec, at: &str, op: &openapiv3::Operation, problems: &mu
 }
 
 /// The schema `$ref` of a response (following a `$ref` to components.responses).
-fn response_schema_ref(
+pub(crate) fn response_schema_ref(
     spec: &Spec,
     response: &ReferenceOr<openapiv3::Response>,
 ) -> Option<(String, bool)> {
@@ -360,25 +340,16 @@ fn field_since_rules(spec: &Spec, info_version: &str, problems: &mut Vec<String>
         return;
     };
     for (name, schema) in schemas {
-        walk_properties(
-            schema,
-            &format!("components.schemas.{name}"),
-            &mut |at, s| {
-                problems.extend(since_problem(s.get("x-since"), info_version, at));
-            },
-        );
-    }
-}
-
-fn walk_properties(schema: &Value, at: &str, visit: &mut impl FnMut(&str, &Value)) {
-    visit(at, schema);
-    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-        for (name, prop) in props {
-            walk_properties(prop, &format!("{at}.{name}"), visit);
-        }
-    }
-    if let Some(items) = schema.get("items") {
-        walk_properties(items, &format!("{at}[]"), visit);
+        let at = format!("components.schemas.{name}");
+        problems.extend(since_problem(schema.get("x-since"), info_version, &at));
+        let prefix = format!("{at}.");
+        schema_walk::fields(&spec.value, schema, &prefix, Refs::Stay, &mut |f| {
+            problems.extend(since_problem(
+                f.schema.get("x-since"),
+                info_version,
+                &f.path,
+            ));
+        });
     }
 }
 

@@ -109,7 +109,7 @@ fn release_problems(project: &Project, spec: &Spec) -> Result<Vec<String>> {
             released::relative_path(guide)
         )]);
     };
-    let diff = crate::diff::diff(&current.spec()?.value, &spec.value);
+    let diff = crate::diff::diff(&current.spec()?, spec)?;
     if diff.changes.is_empty() {
         return Ok(Vec::new());
     }

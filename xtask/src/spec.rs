@@ -77,3 +77,34 @@ pub fn version_text(value: &Value) -> Option<String> {
         _ => None,
     }
 }
+
+/// The OAuth2 scopes `components.securitySchemes` declares (every flow), with their
+/// descriptions.
+pub fn declared_scopes(spec: &Value) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for scheme in spec
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|s| s.values())
+        .map(|s| resolve(spec, s))
+    {
+        for flow in scheme
+            .get("flows")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|f| f.values())
+        {
+            for (scope, description) in flow
+                .get("scopes")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let description = description.as_str().unwrap_or_default().to_owned();
+                out.insert(scope.clone(), description);
+            }
+        }
+    }
+    out
+}

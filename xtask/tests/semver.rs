@@ -5,16 +5,17 @@ mod common;
 
 use common::*;
 use xtask::diff::{Diff, Level, Section, diff};
+use xtask::spec::Spec;
 
-fn json(tree: &serde_yaml::Value) -> serde_json::Value {
-    serde_json::to_value(tree).unwrap()
+fn spec(tree: &serde_yaml::Value) -> Spec {
+    Spec::parse(&serde_yaml::to_string(tree).unwrap(), "test spec").unwrap()
 }
 
 fn diff_after(change: impl FnOnce(&mut serde_yaml::Value)) -> Diff {
     let old = spec_tree();
     let mut new = old.clone();
     change(&mut new);
-    diff(&json(&old), &json(&new))
+    diff(&spec(&old), &spec(&new)).unwrap()
 }
 
 fn has(diff: &Diff, section: Section, level: Level, words: &str) -> bool {

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::auth::Caller;
 use crate::envelope::ApiError;
 use crate::seed;
-use crate::state::Shared;
+use crate::state::GatewayState;
 use crate::validate::Body;
 
 /// Token endpoint.
@@ -71,7 +71,7 @@ impl Endpoint {
     /// Runs the endpoint on a validated caller and a parsed body; the result is `data`.
     pub(crate) fn handle(
         self,
-        shared: &Shared,
+        shared: &GatewayState,
         caller: &Caller,
         body: &Body,
     ) -> Result<Value, ApiError> {

@@ -1,7 +1,7 @@
 //! QC endpoints: qc-detail (7.2), qc-images (7.3), qc-page (7.4).
 //!
 //! A gateway's QC records are the seeded ones plus those added to it
-//! ([`Shared::extra_qc`], kept in qc-page order).
+//! ([`GatewayState::extra_qc`], kept in qc-page order).
 
 use std::borrow::Borrow;
 use std::iter::Peekable;
@@ -12,23 +12,23 @@ use super::goods::goods_not_exists;
 use crate::data::dataset;
 use crate::data::qc::{QcRecord, newest_first};
 use crate::envelope::ApiError;
-use crate::state::{Shared, lock};
+use crate::state::{GatewayState, lock};
 use crate::validate::{Body, check_source, goods_id, opt_int, opt_str, req_int, time_range};
 
 /// The latest QC record of a goods; `data: null` when the goods exists without QC.
-pub(super) fn detail(shared: &Shared, body: &Body) -> Result<Value, ApiError> {
+pub(super) fn detail(shared: &GatewayState, body: &Body) -> Result<Value, ApiError> {
     latest(shared, body, QcRecord::to_json, Value::Null)
 }
 
 /// The photos of the latest QC record; `[]` when the goods exists without QC.
-pub(super) fn images(shared: &Shared, body: &Body) -> Result<Value, ApiError> {
+pub(super) fn images(shared: &GatewayState, body: &Body) -> Result<Value, ApiError> {
     latest(shared, body, |r| json!(r.photos), json!([]))
 }
 
 /// `answer` of the latest record of the body's goods (seeded or added), `without_qc` for a
 /// known goods without QC, an error for an unknown goods.
 fn latest(
-    shared: &Shared,
+    shared: &GatewayState,
     body: &Body,
     answer: impl Fn(&QcRecord) -> Value,
     without_qc: Value,
@@ -54,7 +54,7 @@ fn latest(
 }
 
 /// Filtered, paged QC records, latest completion first; `total` counts every match.
-pub(super) fn page(shared: &Shared, body: &Body) -> Result<Value, ApiError> {
+pub(super) fn page(shared: &GatewayState, body: &Body) -> Result<Value, ApiError> {
     let page_no = req_int(body, "pageNo")?;
     if page_no < 1 {
         return Err(ApiError::bad_request("pageNo must be at least 1"));

@@ -9,7 +9,7 @@ use crate::data::dataset;
 use crate::data::promotion::CodeStatus;
 use crate::envelope::ApiError;
 use crate::seed::{codes, messages};
-use crate::state::{Shared, lock};
+use crate::state::{GatewayState, lock};
 use crate::validate::{Body, opt_str, req_str};
 
 /// How long a `requestId` is remembered (guide: "within 10 minutes").
@@ -19,7 +19,7 @@ const REQUEST_ID_WINDOW: Duration = Duration::from_secs(600);
 /// commits, like upstream's guard that releases its key on failure), then checks member, code,
 /// quota and per-member limit, and commits.
 pub(super) fn redeem(
-    shared: &Shared,
+    shared: &GatewayState,
     caller: &Caller,
     body: &Body,
     future: bool,

@@ -9,7 +9,7 @@ use hyper::{HeaderMap, Method, Request};
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use rizzitgo_mock_gateway::{Credentials, MockGateway, seed};
+use rizzitgo_mock_gateway::{Credentials, ErrorStyle, MockGateway, MockGatewayBuilder, seed};
 use serde_json::Value;
 
 /// A response, fully read.
@@ -180,19 +180,48 @@ impl Client {
 
 /// A started default gateway, a client, and a token with all scopes.
 pub async fn setup() -> (MockGateway, Client, String) {
-    styled(rizzitgo_mock_gateway::ErrorStyle::default()).await
+    styled(ErrorStyle::default()).await
 }
 
 /// Like [`setup`], with the gateway answering errors in `style`.
-pub async fn styled(style: rizzitgo_mock_gateway::ErrorStyle) -> (MockGateway, Client, String) {
-    let gw = MockGateway::builder()
-        .error_style(style)
-        .start()
-        .await
-        .expect("start");
-    let client = Client::of(&gw);
+pub async fn styled(style: ErrorStyle) -> (MockGateway, Client, String) {
+    start(MockGateway::builder().error_style(style)).await
+}
+
+/// The gateway `builder` makes, started, a client of it, and a token with every scope the
+/// default application is granted: the set-up of every test that needs a configured gateway.
+pub async fn start(builder: MockGatewayBuilder) -> (MockGateway, Client, String) {
+    let (gw, client) = start_bare(builder).await;
     let token = client.token(&gw.credentials()).await;
     (gw, client, token)
+}
+
+/// Like [`start`], without asking for a token (token tests count or shape the token calls).
+pub async fn start_bare(builder: MockGatewayBuilder) -> (MockGateway, Client) {
+    let gw = builder.start().await.expect("the mock gateway starts");
+    let client = Client::of(&gw);
+    (gw, client)
+}
+
+/// A POST to the admin API with a JSON body.
+pub async fn admin(c: &Client, path: &str, body: Value) -> Resp {
+    c.send(
+        Method::POST,
+        path,
+        &[("content-type", "application/json")],
+        &body.to_string(),
+    )
+    .await
+}
+
+/// A POST to the admin API that must answer `{"ok": true}`.
+pub async fn admin_ok(c: &Client, path: &str, body: Value) {
+    let r = admin(c, path, body).await;
+    assert_eq!(
+        (r.status, r.json()),
+        (200, serde_json::json!({"ok": true})),
+        "{path}"
+    );
 }
 
 /// The guide's goods request body (7.1).
