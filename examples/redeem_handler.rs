@@ -219,7 +219,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // An hour later the gateway has forgotten the requestId: the first order's retry is
     // answered from the store, without a call.
     let later = start + Duration::from_secs(3600);
-    let replay = redeem(&client, &outcomes, &order, "E602F4DC626E4948", member, later).await;
+    let replay = redeem(
+        &client,
+        &outcomes,
+        &order,
+        "E602F4DC626E4948",
+        member,
+        later,
+    )
+    .await;
     let (status, body) = replay.to_http();
     println!("{:22} -> {status} {body}", "the order, an hour on");
     assert_eq!(replay, replies[0], "a stored outcome is answered again");

@@ -597,7 +597,10 @@ mod tests {
     fn date_times_display_as_their_text() {
         let june = TimeRange::month(2026, 6).unwrap();
         assert_eq!(format!("{}", june.start()), "2026-06-01 00:00:00");
-        assert_eq!(june.to_string(), "2026-06-01 00:00:00 – 2026-06-30 23:59:59");
+        assert_eq!(
+            june.to_string(),
+            "2026-06-01 00:00:00 – 2026-06-30 23:59:59"
+        );
     }
 
     #[test]
@@ -614,8 +617,7 @@ mod tests {
             TimeRange::month(1900, 2).unwrap().end().as_str(),
             "1900-02-28 23:59:59"
         );
-        for (year, month, field) in [(2026, 13, "month"), (2026, 0, "month"), (10_000, 1, "year")]
-        {
+        for (year, month, field) in [(2026, 13, "month"), (2026, 0, "month"), (10_000, 1, "year")] {
             let error = TimeRange::month(year, month).unwrap_err();
             assert!(error.is_invalid_request(), "{error}");
             assert_eq!(error.field(), Some(field), "{error}");
@@ -654,11 +656,15 @@ mod tests {
             "2026-06-02 00:00:00"
         );
         assert_eq!(
-            DateTime::try_from(instant - Duration::from_secs(1)).unwrap().as_str(),
+            DateTime::try_from(instant - Duration::from_secs(1))
+                .unwrap()
+                .as_str(),
             "2026-06-01 23:59:59"
         );
         assert_eq!(
-            DateTime::try_from(UNIX_EPOCH - Duration::from_millis(500)).unwrap().as_str(),
+            DateTime::try_from(UNIX_EPOCH - Duration::from_millis(500))
+                .unwrap()
+                .as_str(),
             "1970-01-01 07:59:59"
         );
         // Leap days and century years, against the day count.

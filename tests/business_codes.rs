@@ -75,7 +75,10 @@ async fn a_redeem_handler_tells_every_refusal_apart_by_code() {
             Err(Refusal::Limit)
         );
         // A code the SDK does not name stays open, with its number.
-        gateway.fail_next(1, rizzitgo_mock_gateway::Failure::code(1_013_099_001, "new"));
+        gateway.fail_next(
+            1,
+            rizzitgo_mock_gateway::Failure::code(1_013_099_001, "new"),
+        );
         assert_eq!(
             redeem(&client, seed::REDEEM_CODE_30_OFF, member).await,
             Err(Refusal::Other(1_013_099_001))
@@ -100,11 +103,20 @@ fn the_named_codes_are_the_numbers_the_mock_answers() {
         (BusinessCode::MemberNotExists, codes::MEMBER_NOT_EXISTS),
         (BusinessCode::GoodsNotExists, codes::GOODS_NOT_EXISTS),
         (BusinessCode::ImageUrlInvalid, codes::IMAGE_URL_INVALID),
-        (BusinessCode::RedeemCodeNotExists, codes::REDEEM_CODE_NOT_EXISTS),
+        (
+            BusinessCode::RedeemCodeNotExists,
+            codes::REDEEM_CODE_NOT_EXISTS,
+        ),
         (BusinessCode::RedeemCodeExpired, codes::REDEEM_CODE_EXPIRED),
         (BusinessCode::RedeemCodeVoided, codes::REDEEM_CODE_VOIDED),
-        (BusinessCode::RedeemCodeExhausted, codes::REDEEM_CODE_EXHAUSTED),
-        (BusinessCode::RedeemLimitReached, codes::REDEEM_CODE_MEMBER_LIMIT),
+        (
+            BusinessCode::RedeemCodeExhausted,
+            codes::REDEEM_CODE_EXHAUSTED,
+        ),
+        (
+            BusinessCode::RedeemLimitReached,
+            codes::REDEEM_CODE_MEMBER_LIMIT,
+        ),
     ] {
         assert_eq!(name.code(), code, "{name:?}");
         assert_eq!(BusinessCode::from(code), name);

@@ -229,7 +229,10 @@ fn business_code(codes: &[NamedCode]) -> TokenStream {
     let variants = codes.iter().map(|c| {
         let name = format_ident!("{}", c.name);
         let doc = match &c.source {
-            Some(source) => format!("{}: {} (Source of the number: {source}.)", c.code, c.meaning),
+            Some(source) => format!(
+                "{}: {} (Source of the number: {source}.)",
+                c.code, c.meaning
+            ),
             None => format!("{}: {}", c.code, c.meaning),
         };
         quote!(#[doc = #doc] #name,)
