@@ -77,6 +77,7 @@ fn the_install_block_compiles_the_testing_example() {
         ok,
         "the README's Install block does not compile its test:\n{log}"
     );
+    let _ = std::fs::remove_dir_all(&root);
 
     // The block of a newcomer who forgot the feature: the failure this test guards against.
     let without = install.replace(
