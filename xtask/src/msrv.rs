@@ -53,9 +53,9 @@ pub fn compare(a: &str, b: &str) -> Ordering {
     a.cmp(&b)
 }
 
-/// The dependencies of the SDK that declare a `rust-version` above `msrv`, from `cargo
-/// metadata`'s JSON: `(name version, rust-version)`.
-pub fn above(metadata: &serde_json::Value, msrv: &str) -> Result<Vec<(String, String)>> {
+/// Every crate the SDK builds (itself included) with the `rust-version` it declares, from
+/// `cargo metadata`'s JSON: `(name version, rust-version)`.
+pub fn declared(metadata: &serde_json::Value) -> Result<Vec<(String, String)>> {
     let packages = metadata["packages"]
         .as_array()
         .ok_or("cargo metadata: no `packages`")?;
@@ -98,9 +98,7 @@ pub fn above(metadata: &serde_json::Value, msrv: &str) -> Result<Vec<(String, St
         let Some(package) = by_id.get(id) else {
             continue;
         };
-        if let Some(needs) = package["rust_version"].as_str()
-            && compare(needs, msrv) == Ordering::Greater
-        {
+        if let Some(needs) = package["rust_version"].as_str() {
             out.push((
                 format!(
                     "{} {}",
@@ -142,7 +140,15 @@ pub fn run(project: &Project) -> Result<()> {
     }
     let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
         .map_err(|e| format!("cargo metadata: not JSON: {e}"))?;
-    let too_new = above(&metadata, &manifest)?;
+    let declared = declared(&metadata)?;
+    let too_new: Vec<&(String, String)> = declared
+        .iter()
+        .filter(|(_, needs)| compare(needs, &manifest) == Ordering::Greater)
+        .collect();
+    let highest = declared
+        .iter()
+        .filter(|(package, _)| !package.starts_with(&format!("{SDK} ")))
+        .max_by(|a, b| compare(&a.1, &b.1));
     if !too_new.is_empty() {
         let list: Vec<String> = too_new
             .iter()
@@ -155,8 +161,13 @@ pub fn run(project: &Project) -> Result<()> {
             list.join("\n")
         ));
     }
+    let highest = highest.map_or_else(String::new, |(package, needs)| {
+        format!(" (the highest: {package}, Rust {needs})")
+    });
     println!(
-        "msrv: Rust {manifest} (README.md = Cargo.toml), and no dependency of the SDK needs more"
+        "msrv: Rust {manifest} (README.md = Cargo.toml), and none of the {} crates of the SDK \
+         that declare a rust-version needs more{highest}",
+        declared.len()
     );
     Ok(())
 }
