@@ -65,7 +65,8 @@ pub fn compare(project: &Project) -> Result<Report> {
         .ok_or_else(|| format!("{BASELINE} has no `{CRATE_VERSION}…` line"))?
         .trim()
         .to_owned();
-    let old: BTreeSet<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    // Header lines are comments (`# …`); items may start with `#[non_exhaustive]`.
+    let old: BTreeSet<&str> = text.lines().filter(|l| !l.starts_with("# ")).collect();
     let now = surface::listing(project)?;
     let new: BTreeSet<&str> = now.iter().map(String::as_str).collect();
     Ok(Report {

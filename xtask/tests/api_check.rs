@@ -23,6 +23,22 @@ fn a_breaking_change_fails_until_the_version_says_so() {
     let out = xtask(&root, &["api-check"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("nothing of the released API (0.1.0) removed or changed"));
+    assert!(!text(&out).contains("added"), "{}", text(&out));
+
+    // An enum that becomes non-exhaustive breaks users' exhaustive matches.
+    edit(&root, "src/operation.rs", |s| {
+        s.replacen("pub enum Auth", "#[non_exhaustive]\npub enum Auth", 1)
+    });
+    let out = xtask(&root, &["api-check"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("- enum rizzitgo_open_api::Auth\n"),
+        "{}",
+        text(&out)
+    );
+    edit(&root, "src/operation.rs", |s| {
+        s.replacen("#[non_exhaustive]\npub enum Auth", "pub enum Auth", 1)
+    });
 
     // An addition is no break.
     edit(&root, "src/error.rs", |s| {
