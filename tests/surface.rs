@@ -120,7 +120,12 @@ async fn every_failure_has_one_kind_and_codes_have_names() {
         (
             Failure::code(1_013_020_001, "Redeem code has expired"),
             ErrorKind::Business,
-            Some(BusinessCode::Unknown(1_013_020_001)),
+            Some(BusinessCode::RedeemCodeExpired),
+        ),
+        (
+            Failure::code(1_013_099_001, "A code the spec does not name"),
+            ErrorKind::Business,
+            Some(BusinessCode::Unknown(1_013_099_001)),
         ),
     ];
     for (failure, kind, code) in cases {

@@ -237,7 +237,13 @@ fn method(index: usize, op: &OperationModel) -> TokenStream {
 fn business_code(codes: &[NamedCode]) -> TokenStream {
     let variants = codes.iter().map(|c| {
         let name = format_ident!("{}", c.name);
-        let doc = format!("{}: {}", c.code, c.meaning);
+        let doc = match &c.source {
+            Some(source) => format!(
+                "{}: {} (Source of the number: {source}.)",
+                c.code, c.meaning
+            ),
+            None => format!("{}: {}", c.code, c.meaning),
+        };
         quote!(#[doc = #doc] #name,)
     });
     let from = codes.iter().map(|c| {
@@ -254,9 +260,30 @@ fn business_code(codes: &[NamedCode]) -> TokenStream {
     });
     quote! {
         /// An envelope `code` the gateway answered, named where the spec names it (`x-codes`:
-        /// the gateway framework's global codes); any other code (the 10-digit business codes
-        /// of the modules, say) is kept in [`BusinessCode::Unknown`]. From
-        /// [`Error::business_code`](crate::Error::business_code).
+        /// the gateway framework's global codes, and the module codes this API answers: member,
+        /// goods, the redeem-code family); any other code is kept in
+        /// [`BusinessCode::Unknown`], and a code named later moves out of it (the enum is
+        /// `non_exhaustive`). From [`Error::business_code`](crate::Error::business_code).
+        ///
+        /// A redeem handler tells the failures apart by code, not by message:
+        ///
+        /// ```
+        /// use rizzitgo_open_api::BusinessCode;
+        ///
+        /// fn answer(code: BusinessCode) -> &'static str {
+        ///     match code {
+        ///         BusinessCode::MemberNotExists => "no member has this email",
+        ///         BusinessCode::RedeemCodeNotExists => "no such code",
+        ///         BusinessCode::RedeemCodeExpired | BusinessCode::RedeemCodeVoided => "code no longer valid",
+        ///         BusinessCode::RedeemCodeExhausted => "code used up",
+        ///         BusinessCode::RedeemLimitReached => "already redeemed as often as allowed",
+        ///         _ => "other failure",
+        ///     }
+        /// }
+        /// assert_eq!(answer(BusinessCode::from(1_013_020_001)), "code no longer valid");
+        /// assert_eq!(answer(BusinessCode::from(1_013_999_999)), "other failure");
+        /// assert_eq!(BusinessCode::from(1_013_999_999), BusinessCode::Unknown(1_013_999_999));
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum BusinessCode {

@@ -76,6 +76,8 @@ pub struct NamedCode {
     pub name: String,
     /// What it means.
     pub meaning: String,
+    /// Where the number comes from, when it is not one of the framework's global codes.
+    pub source: Option<String>,
 }
 
 /// One failure an operation documents (`x-errors`): by code, or by the guide's message when
@@ -101,12 +103,17 @@ pub fn named_codes(spec: &OpenAPI) -> Result<Vec<NamedCode>, String> {
             let code = item.get("code").and_then(|v| v.as_i64());
             let name = item.get("name").and_then(|v| v.as_str());
             let meaning = item.get("meaning").and_then(|v| v.as_str());
+            let source = item
+                .get("source")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
             match (code, name, meaning) {
                 (Some(code), Some(name), Some(meaning)) if type_name(name).is_ok() => {
                     Ok(NamedCode {
                         code,
                         name: name.to_owned(),
                         meaning: meaning.to_owned(),
+                        source,
                     })
                 }
                 _ => Err(format!(

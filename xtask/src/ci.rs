@@ -4,7 +4,7 @@
 use crate::Result;
 use crate::paths::Project;
 use crate::process::{cargo, duration_text, run as run_command};
-use crate::{contract, lint, regen};
+use crate::{api_check, contract, lint, msrv, regen};
 use std::process::Command;
 use std::time::Instant;
 
@@ -88,6 +88,14 @@ pub fn run(project: &Project) -> Result<()> {
             Box::new(|| regen::check(project)),
         ),
         ("cargo xtask lint", Box::new(|| lint::run(project, true))),
+        (
+            "cargo xtask api-check (the released public API is kept, or the version bumped)",
+            Box::new(|| api_check::run(project)),
+        ),
+        (
+            "cargo xtask msrv (README = rust-version ≥ every dependency's)",
+            Box::new(|| msrv::run(project)),
+        ),
         (
             "cargo test --workspace",
             Box::new(|| {

@@ -3,6 +3,7 @@
 //! The spec (`spec/open-api.yaml`) is the single source of truth; everything else is derived
 //! from it or checked against it. See `xtask/README.md` for the workflow.
 
+pub mod api_check;
 pub mod bench;
 pub mod bump;
 pub mod changelog;
@@ -12,12 +13,14 @@ pub mod diff;
 pub mod drift;
 pub mod edit;
 pub mod lint;
+pub mod msrv;
 pub mod paths;
 pub mod process;
 pub mod regen;
 pub mod released;
 pub mod schema_walk;
 pub mod spec;
+pub mod surface;
 pub mod tools;
 pub mod version;
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xtask::paths::Project;
-use xtask::{bench, bump, ci, contract, drift, lint, regen};
+use xtask::{api_check, bench, bump, ci, contract, drift, lint, msrv, regen};
 
 fn usage() -> &'static str {
     "usage: cargo xtask [--root DIR] <command>
@@ -25,6 +25,11 @@ commands:
                     the spec; exits 1 when they differ
   contract          the SDK's contract tests (tests/contract.rs) through Prism in front of
                     the mock gateway
+  api-check         fail when an item of the released public API (api/released/public-api.txt)
+                    is removed or changed without a breaking bump of Cargo.toml's version
+  api-baseline      record the current public API as the released one (run it at a release)
+  msrv              the README's MSRV is Cargo.toml's rust-version, and no dependency of the
+                    SDK (as locked, any feature) needs a newer Rust
   ci                everything CI runs, in order (what .ci/run calls)
 
 --root DIR runs on a copy of the project (default: this workspace)."
@@ -101,6 +106,9 @@ fn main() -> ExitCode {
                 Err(format!("bench: unexpected arguments {args:?}"))
             }
         }
+        "api-check" if args.is_empty() => api_check::run(&project),
+        "api-baseline" if args.is_empty() => api_check::write_baseline(&project),
+        "msrv" if args.is_empty() => msrv::run(&project),
         "ci" if args.is_empty() => ci::run(&project),
         "-h" | "--help" | "help" => {
             println!("{}", usage());
