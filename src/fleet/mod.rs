@@ -40,17 +40,19 @@
 //! with as the process default when none is installed.
 
 mod connection;
+mod ledger;
 mod rate_limiter;
 mod scripts;
 mod token_store;
 
 use crate::Error;
-use crate::limiter::{LocalRateLimiter, RateLimiter};
+use crate::limiter::RateLimiter;
 use crate::store::TokenStore;
 use connection::Connection;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 /// A Redis server shared by the replicas of a service: the token store and, with
@@ -179,16 +181,24 @@ impl RedisFleet {
         };
         let per_second = at_least_one(per_second, "requests_per_second")?;
         let fallback = match self.fallback_per_second {
-            Some(n) => at_least_one(n, "fallback_requests_per_second")?,
-            None => local.unwrap_or(per_second),
+            Some(n) => {
+                rate_limiter::Fallback::Fixed(at_least_one(n, "fallback_requests_per_second")?)
+            }
+            None => rate_limiter::Fallback::Share(local),
         };
+        let key = rate_limiter::rate_key(base_url, client_id);
         Ok(Some(rate_limiter::shared(rate_limiter::RedisRateLimiter {
             connection: Arc::clone(&self.connection),
-            key: rate_limiter::rate_key(base_url, client_id),
+            replicas_key: key.replacen(":ratelimit:", ":replicas:", 1),
+            key,
+            replica: uuid::Uuid::new_v4().to_string(),
             per_second,
             hold: self.hold,
             max_wait: self.max_wait,
-            fallback: LocalRateLimiter::per_second(fallback),
+            fallback,
+            fleet_size: std::sync::Mutex::new((0, std::time::Instant::now())),
+            ledger: ledger::Ledger::new(self.hold),
+            fallback_mode: AtomicBool::new(false),
             turn: tokio::sync::Mutex::new(()),
         })))
     }
