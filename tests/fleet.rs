@@ -9,7 +9,7 @@ mod common;
 mod redis_server;
 
 use redis_server::RedisServer;
-use rizzitgo_mock_gateway::MockGateway;
+use rizzitgo_mock_gateway::{Failure, MockGateway};
 use rizzitgo_open_api::fleet::RedisFleet;
 use rizzitgo_open_api::{Client, RetryPolicy};
 use std::sync::Arc;
@@ -268,4 +268,36 @@ async fn an_acl_user_limited_to_the_sdks_keys_and_commands_is_enough() {
     );
     assert_eq!(gateway.stats().token_requests, 1);
     assert!(!format!("{:?}", fleets[0]).contains("sdk-password"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_fetch_is_shared_with_the_replicas_waiting_for_it() {
+    let redis = redis();
+    let gateway = MockGateway::start().await.unwrap();
+    let fleet = replicas(&gateway, 4, || fleet_of(&redis));
+    gateway.fail_next_token(u32::MAX, Failure::http(401));
+    // The refused fetch takes long enough for every replica to be waiting for it.
+    gateway.set_latency(Duration::from_millis(500));
+    let start = Arc::new(Barrier::new(fleet.len()));
+    let mut calls = JoinSet::new();
+    for client in &fleet {
+        let (client, start) = (client.clone(), start.clone());
+        calls.spawn(async move {
+            start.wait().await;
+            common::call(&client, "goods_detail").await
+        });
+    }
+    while let Some(done) = calls.join_next().await {
+        let error = done.unwrap().unwrap_err();
+        assert!(error.is_unauthorized(), "{error}");
+        assert_eq!(error.operation().unwrap().name, "issue_token", "{error}");
+    }
+    // One replica asked; the others read its failure instead of asking in turn.
+    assert_eq!(gateway.stats().token_requests, 1);
+
+    // The failure is not a verdict for later calls: the next one asks again.
+    gateway.fail_next_token(0, Failure::http(401));
+    gateway.set_latency(Duration::ZERO);
+    common::call(&fleet[0], "goods_detail").await.unwrap();
+    assert_eq!(gateway.stats().token_requests, 2);
 }
