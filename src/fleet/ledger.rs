@@ -80,11 +80,12 @@ impl Ledger {
         state.guard = Some((now + grace, cap));
     }
 
-    /// Whether one more lease fits the guard of the last switch at `now`; if not, how long
-    /// until one ends or the guard does.
-    pub(crate) fn room(&self, now: Instant) -> Result<(), Duration> {
+    /// Whether one more lease fits `capacity` (if any) and the guard of the last switch at
+    /// `now`; if not, how long until one ends or the guard does.
+    pub(crate) fn room(&self, capacity: Option<u32>, now: Instant) -> Result<(), Duration> {
         let mut state = self.state();
-        self.room_in(&mut state, usize::MAX, now)
+        let capacity = capacity.map_or(usize::MAX, |c| c as usize);
+        self.room_in(&mut state, capacity, now)
     }
 
     fn room_in(&self, state: &mut State, capacity: usize, now: Instant) -> Result<(), Duration> {

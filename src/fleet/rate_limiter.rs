@@ -205,7 +205,13 @@ impl RedisRateLimiter {
             // Redis first, whenever it is not known to be down: callers that waited on the
             // fallback go back to it as soon as it answers again.
             let id = uuid::Uuid::new_v4().to_string();
-            let room = self.ledger.room(Instant::now());
+            // Still on the fallback: its share holds until Redis has answered (the switch
+            // back then keeps the replica to it for a while).
+            let share = self
+                .fallback_mode
+                .load(Ordering::Acquire)
+                .then(|| self.fallback_capacity());
+            let room = self.ledger.room(share, Instant::now());
             // With no room under the switch's guard, Redis is still asked (admitting
             // nothing) to take over the leases it missed.
             let limit = if room.is_ok() {
