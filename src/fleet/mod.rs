@@ -22,17 +22,27 @@
 //!   is due for refresh (a minute before it expires). A replica that finds none takes the lock
 //!   `…:lock` (`SET NX PX`, 10 s) and fetches; the others wait for its token instead of
 //!   fetching their own; a lock whose holder died ends by its TTL. A 401 deletes the token
-//!   only if it is still the one that failed (one Lua script).
+//!   only if it is still the one that failed (one Lua script). A fetch the gateway refused
+//!   is shared for 5 s under `…:failed`: the replicas waiting for it fail with its error
+//!   instead of fetching in turn.
 //! - **Rate limit** ([`requests_per_second`](RedisFleet::requests_per_second)): every
 //!   replica's requests count against one budget under `rizzitgo:v1:ratelimit:<base
 //!   URL>:<clientId>`, admitted by one Lua script; callers wait their turn (at most
 //!   [`max_wait`](RedisFleet::max_wait)) instead of collecting 429s. A request holds its
 //!   place from admission until a second after its answer, which keeps the arrivals at the
-//!   gateway under its sliding one-second window whatever the network delays.
+//!   gateway under its sliding one-second window (given that a request reaches the gateway
+//!   within half a second of its admission: an admission not released ends by itself after
+//!   1.5 s). Each admission also registers the replica under `rizzitgo:v1:replicas:<base
+//!   URL>:<clientId>` (10 s TTL), so that every replica knows the fleet's size.
 //! - **Redis down or slow**: every command has a short [`timeout`](RedisFleet::timeout). When
 //!   one fails, the client uses its in-process token cache and the
-//!   [fallback limit](RedisFleet::fallback_requests_per_second), logs one warning, tries Redis
-//!   again once a second, and goes back to it when it answers. No call fails because of Redis.
+//!   [fallback limit](RedisFleet::fallback_requests_per_second) (by default the fleet's limit
+//!   divided by the replicas Redis last counted), logs one warning, probes Redis every 100 ms
+//!   in the background, and goes back to it when it answers. Waiting callers move between
+//!   Redis and the fallback as it comes and goes; for a window after each switch a replica
+//!   keeps to what it held (or to its fallback share), and back on Redis it hands over the
+//!   requests it sent meanwhile, so the gateway's quota holds across the switches. No call
+//!   fails because of Redis.
 //!
 //! `rediss://` (TLS, rustls with the platform's roots) and ACL users
 //! (`redis://user:password@host/db`) are given in the URL. With `rediss://`, redis-rs builds
@@ -127,10 +137,13 @@ impl RedisFleet {
         self
     }
 
-    /// The limit of one replica while Redis does not answer (default: the fleet-wide limit,
-    /// or the builder's [`max_requests_per_second`](crate::ClientBuilder::max_requests_per_second)
-    /// when set). Set it to the fleet's limit divided by the number of replicas to stay under
-    /// the quota during an outage.
+    /// The limit of one replica while Redis does not answer: at most `limit` requests in any
+    /// second. By default the fleet-wide limit divided by the number of live replicas Redis
+    /// last counted (a replica counts for 10 s after its last request; a fleet with more
+    /// replicas than requests per second gets one each), never more than the builder's
+    /// [`max_requests_per_second`](crate::ClientBuilder::max_requests_per_second) when set;
+    /// the fleet-wide limit when Redis never answered. Set it when replicas come and go
+    /// faster than that.
     pub fn fallback_requests_per_second(mut self, limit: u32) -> Self {
         self.fallback_per_second = Some(limit);
         self
