@@ -57,6 +57,12 @@ async fn scenario(fault: Fault, fallback: Option<u32>) -> Outcome {
 }
 
 fn check(outcome: &Outcome) {
+    // Every call is over: every place in the fleet's budget ends a window after its answer
+    // at the latest (an admission nobody released, after 1.5 s), none 31 s later.
+    assert!(
+        outcome.longest_lease_ms <= 1_600,
+        "a lease outlives its calls: {outcome:?}"
+    );
     assert_eq!(outcome.failed, 0, "calls failed: {outcome:?}");
     assert!(outcome.calls > 300, "the fleet hardly called: {outcome:?}");
     assert!(

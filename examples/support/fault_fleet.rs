@@ -251,6 +251,10 @@ pub struct Outcome {
     pub settled: f64,
     /// The same, measured over the 3 s before the fault (Redis up).
     pub before: f64,
+    /// Once every call is over, how long the lease that ends last in Redis still counts (ms):
+    /// a place kept by an admission whose reply was lost (a paused Redis runs it when it
+    /// resumes) shows here.
+    pub longest_lease_ms: u64,
     /// The errors of failed calls (at most a few).
     pub failures: Vec<String>,
 }
@@ -286,6 +290,32 @@ fn settled_rate(oks: &[u64], from: u64, until: u64, quota: u32) -> f64 {
     spans.sort_unstable();
     let median = spans[spans.len() / 2].max(1);
     1000.0 / median as f64
+}
+
+/// See [`Outcome::longest_lease_ms`]; the key is the one `rizzitgo_open_api::fleet` documents.
+fn longest_lease(redis: &RedisServer, gateway: &MockGateway) -> Result<u64, String> {
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let key = format!(
+        "rizzitgo:v1:ratelimit:{}:{}",
+        enc(&gateway.url()),
+        enc(seed::CLIENT_ID)
+    );
+    let failed = |e: redis::RedisError| format!("reading the leases: {e}");
+    let mut connection = redis::Client::open(redis.url())
+        .and_then(|c| c.get_connection())
+        .map_err(failed)?;
+    let (secs, micros): (u64, u64) = redis::cmd("TIME").query(&mut connection).map_err(failed)?;
+    let last: Vec<(String, f64)> = redis::cmd("ZRANGE")
+        .arg(&key)
+        .arg(-1)
+        .arg(-1)
+        .arg("WITHSCORES")
+        .query(&mut connection)
+        .map_err(failed)?;
+    let now = secs * 1_000_000 + micros;
+    Ok(last
+        .first()
+        .map_or(0, |(_, end)| (*end as u64).saturating_sub(now) / 1000))
 }
 
 /// `replicas` replica processes (started as this program with `args`) sharing a quota of
@@ -354,6 +384,7 @@ pub async fn run(
     })
     .await?;
     let (calls, failures) = fleet.stop()?;
+    let longest_lease_ms = tokio::task::block_in_place(|| longest_lease(&redis, &gateway))?;
     let stats = gateway.stats();
     let ok = calls.iter().filter(|c| c.ok).count();
     let mut oks: Vec<u64> = calls.iter().filter(|c| c.ok).map(|c| c.at_ms).collect();
@@ -367,6 +398,7 @@ pub async fn run(
         token_requests: stats.token_requests,
         before,
         settled,
+        longest_lease_ms,
         failures,
     })
 }

@@ -144,6 +144,23 @@ impl Ledger {
         Some((admitted + self.hold).saturating_duration_since(now))
     }
 
+    /// The leases whose requests are in flight (`None` when there are none), of those the
+    /// ones admitted at least `older_than` before `now`: their places in Redis are kept
+    /// while they last. A request whose call was dropped counts as in flight until `hold`.
+    pub(crate) fn in_flight(&self, now: Instant, older_than: Duration) -> Option<Vec<String>> {
+        let state = self.state();
+        let mut any = false;
+        let due = state
+            .leases
+            .iter()
+            .filter(|(_, lease)| lease.ends.is_none() && lease.admitted + self.hold > now)
+            .inspect(|_| any = true)
+            .filter(|(_, lease)| lease.admitted + older_than <= now)
+            .map(|(id, _)| id.clone())
+            .collect();
+        any.then_some(due)
+    }
+
     /// Redis missed a command (an admission or a release): the next one hands it the leases.
     pub(crate) fn owe_redis(&self) {
         self.state().owes_redis = true;
@@ -216,5 +233,49 @@ mod tests {
         });
         ledger.settled();
         assert!(ledger.owed(t1, in_flight).is_empty());
+    }
+
+    #[test]
+    fn requests_in_flight_are_renewed_until_they_end_or_their_hold_does() {
+        let hold = Duration::from_secs(31);
+        let ledger = Ledger::new(hold);
+        let t0 = Instant::now();
+        assert_eq!(ledger.in_flight(t0, Duration::ZERO), None);
+        ledger.admitted("a", t0);
+        let quarter = Duration::from_millis(250);
+        assert_eq!(ledger.in_flight(t0, quarter), Some(vec![]), "too fresh");
+        assert_eq!(
+            ledger.in_flight(t0 + quarter, quarter),
+            Some(vec!["a".to_owned()])
+        );
+        // A dropped call's request is renewed until its hold time is over.
+        assert_eq!(ledger.in_flight(t0 + hold, quarter), None);
+        ledger.ended("a", Duration::from_secs(1), t0 + quarter);
+        assert_eq!(ledger.in_flight(t0 + quarter, quarter), None);
+    }
+
+    #[test]
+    fn after_a_switch_a_replica_keeps_to_what_it_held() {
+        let ledger = Ledger::new(Duration::from_secs(31));
+        let t0 = Instant::now();
+        ledger.admitted("redis-1", t0);
+        let grace = Duration::from_millis(1_500);
+        ledger.switched(t0, 12, grace, true);
+        // One lease held at the switch: no room for a second one during the grace.
+        let wait = ledger.try_local(12, t0).unwrap_err();
+        assert_eq!(wait, grace);
+        ledger.ended("redis-1", Duration::from_secs(1), t0);
+        let t1 = t0 + Duration::from_millis(1_001);
+        ledger.try_local(12, t1).unwrap();
+        assert!(ledger.try_local(12, t1).is_err(), "still one at most");
+        // After the grace, the fallback's share.
+        let t2 = t0 + grace;
+        for _ in 1..12 {
+            ledger.try_local(12, t2).unwrap();
+        }
+        assert!(ledger.try_local(12, t2).is_err());
+        // Back on Redis: the share holds during the grace.
+        ledger.switched(t2, 12, grace, false);
+        assert!(ledger.room(None, t2).is_err());
     }
 }

@@ -30,9 +30,9 @@
 //!   URL>:<clientId>`, admitted by one Lua script; callers wait their turn (at most
 //!   [`max_wait`](RedisFleet::max_wait)) instead of collecting 429s. A request holds its
 //!   place from admission until a second after its answer, which keeps the arrivals at the
-//!   gateway under its sliding one-second window (given that a request reaches the gateway
-//!   within half a second of its admission: an admission not released ends by itself after
-//!   1.5 s). Each admission also registers the replica under `rizzitgo:v1:replicas:<base
+//!   gateway under its sliding one-second window whatever the network delays. The replica
+//!   renews the places of its requests in flight; one nobody renews (an admission whose reply
+//!   was lost, a replica that died) ends after 1.5 s. Each admission also registers the replica under `rizzitgo:v1:replicas:<base
 //!   URL>:<clientId>` (10 s TTL), so that every replica knows the fleet's size.
 //! - **Redis down or slow**: every command has a short [`timeout`](RedisFleet::timeout). When
 //!   one fails, the client uses its in-process token cache and the
@@ -158,7 +158,9 @@ impl RedisFleet {
 
     /// How long a request that was never answered (a transport failure, a dropped call)
     /// counts against the fleet-wide limit (default 31 s: the default request timeout and a
-    /// second). Answered requests count until a second after their answer.
+    /// second). Answered requests count until a second after their answer; the place of an
+    /// admission whose reply was lost, or of a replica that died, ends 1.5 s after its
+    /// admission or its last renewal.
     pub fn unanswered_hold(mut self, hold: Duration) -> Self {
         self.hold = hold;
         self
@@ -200,19 +202,23 @@ impl RedisFleet {
             None => rate_limiter::Fallback::Share(local),
         };
         let key = rate_limiter::rate_key(base_url, client_id);
-        Ok(Some(rate_limiter::shared(rate_limiter::RedisRateLimiter {
-            connection: Arc::clone(&self.connection),
-            replicas_key: key.replacen(":ratelimit:", ":replicas:", 1),
-            key,
-            replica: uuid::Uuid::new_v4().to_string(),
-            per_second,
-            hold: self.hold,
-            max_wait: self.max_wait,
-            fallback,
-            fleet_size: std::sync::Mutex::new((0, std::time::Instant::now())),
-            ledger: ledger::Ledger::new(self.hold),
-            fallback_mode: AtomicBool::new(false),
-            turn: tokio::sync::Mutex::new(()),
+        Ok(Some(rate_limiter::shared(|me| {
+            rate_limiter::RedisRateLimiter {
+                me,
+                renewer: std::sync::Mutex::new(None),
+                connection: Arc::clone(&self.connection),
+                replicas_key: key.replacen(":ratelimit:", ":replicas:", 1),
+                key,
+                replica: uuid::Uuid::new_v4().to_string(),
+                per_second,
+                hold: self.hold,
+                max_wait: self.max_wait,
+                fallback,
+                fleet_size: std::sync::Mutex::new((0, std::time::Instant::now())),
+                ledger: ledger::Ledger::new(self.hold),
+                fallback_mode: AtomicBool::new(false),
+                turn: tokio::sync::Mutex::new(()),
+            }
         })))
     }
 }

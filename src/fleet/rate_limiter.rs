@@ -20,11 +20,12 @@
 //! the quota. A request that failed in transit (the gateway may still process it) keeps its
 //! lease to the end of its hold time.
 //!
-//! Leases Redis grants end by themselves [`PENDING`] after admission unless their release
-//! says otherwise: an admission whose reply was lost (a timeout, a paused server that runs
-//! the command when it resumes) holds no more than that, nor does a lease whose release
-//! failed. So a request is assumed to reach the gateway within half a second of its
-//! admission (its window then ends before its lease does).
+//! Leases Redis grants end by themselves [`PENDING`] after admission unless renewed: while
+//! its request is in flight, the replica renews its lease (a background task, every 250 ms,
+//! one command for all the leases due); its release then sets the lease's end. An admission
+//! whose reply was lost (a timeout, or a paused server that runs the command when it
+//! resumes) is renewed by nobody and holds its place no longer than that, nor does the lease
+//! of a replica that died.
 //!
 //! **Outages.** While Redis does not answer, each replica grants itself leases (the same
 //! rule, in its [`Ledger`]), as many as the fleet's limit divided by the number of replicas
@@ -41,15 +42,16 @@ use super::scripts;
 use crate::limiter::{Permit, PermitFuture, RateLimiter, ReleaseFuture};
 use std::fmt;
 use std::num::NonZeroU32;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 /// The gateway's window, plus a margin for clock-rate differences and rounding.
 const WINDOW: Duration = Duration::from_millis(1_002);
-/// How long a lease Redis grants lasts until its release: a window, plus the time the request
-/// may take to reach the gateway.
+/// How long a lease Redis grants lasts unless renewed: a window, plus time for the renewal.
 pub(crate) const PENDING: Duration = Duration::from_millis(1_502);
+/// How often the leases of requests in flight are renewed (those older than this).
+const RENEW_EVERY: Duration = Duration::from_millis(250);
 /// How long after a switch between Redis and the fallback a replica holds no more leases than
 /// it held at the switch: a window, and time for the other replicas to notice the switch too
 /// (they probe a Redis that failed every 100 ms).
@@ -89,6 +91,10 @@ pub(crate) struct RedisRateLimiter {
     pub(crate) ledger: Ledger,
     /// Whether the last lease came from the fallback.
     pub(crate) fallback_mode: AtomicBool,
+    /// This limiter, for its renewal task.
+    pub(crate) me: Weak<RedisRateLimiter>,
+    /// The renewal task, while leases are in flight.
+    pub(crate) renewer: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// One caller of this client asks for a lease at a time, from Redis or from the fallback;
     /// the others queue here, in order.
     pub(crate) turn: tokio::sync::Mutex<()>,
@@ -198,6 +204,63 @@ impl RedisRateLimiter {
         }
     }
 
+    /// Starts the renewal task unless it runs (it ends when no request is in flight, or
+    /// with the runtime it was started on).
+    fn renew_in_background(&self) {
+        let mut renewer = self.renewer.lock().unwrap_or_else(|e| e.into_inner());
+        if renewer.as_ref().is_some_and(|task| !task.is_finished()) {
+            return;
+        }
+        let me = self.me.clone();
+        *renewer = Some(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(RENEW_EVERY).await;
+                let Some(this) = me.upgrade() else { return };
+                if !this.renew().await {
+                    return;
+                }
+            }
+        }));
+    }
+
+    /// Renews the leases in flight that are due; `false` (and the task forgotten) when none
+    /// is in flight.
+    async fn renew(&self) -> bool {
+        let due = {
+            let mut renewer = self.renewer.lock().unwrap_or_else(|e| e.into_inner());
+            // Looked at under the task's lock: an admission after this starts a new task.
+            match self.ledger.in_flight(Instant::now(), RENEW_EVERY) {
+                Some(due) => due,
+                None => {
+                    renewer.take();
+                    return false;
+                }
+            }
+        };
+        if due.is_empty() {
+            return true;
+        }
+        let renewed = self
+            .connection
+            .run(|mut c| {
+                let due = &due;
+                async move {
+                    let mut invocation = scripts::RENEW.key(&self.key);
+                    invocation.arg(micros(PENDING));
+                    for id in due {
+                        invocation.arg(id);
+                    }
+                    invocation.invoke_async::<i64>(&mut c).await
+                }
+            })
+            .await;
+        if renewed.is_err() {
+            // Handed over at Redis's next answer.
+            self.ledger.owe_redis();
+        }
+        true
+    }
+
     async fn acquire_lease(&self) -> Permit {
         let _turn = self.turn.lock().await;
         let started = Instant::now();
@@ -226,6 +289,7 @@ impl RedisRateLimiter {
                     match answer {
                         Answer::Admitted => {
                             self.ledger.admitted(&id, now);
+                            self.renew_in_background();
                             return Permit::lease(id);
                         }
                         Answer::Full(wait) => room.err().map_or(wait, |r| r.min(wait)),
@@ -300,6 +364,8 @@ pub(crate) fn rate_key(base_url: &str, client_id: &str) -> String {
 }
 
 /// `Arc`ed for the builder.
-pub(crate) fn shared(limiter: RedisRateLimiter) -> Arc<dyn RateLimiter> {
-    Arc::new(limiter)
+pub(crate) fn shared(
+    limiter: impl FnOnce(Weak<RedisRateLimiter>) -> RedisRateLimiter,
+) -> Arc<dyn RateLimiter> {
+    Arc::new_cyclic(|me: &Weak<RedisRateLimiter>| limiter(me.clone()))
 }

@@ -76,3 +76,18 @@ return redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[2])
 ",
     )
 });
+
+/// The requests of leases ARGV[2..] are still in flight: each lease lasts at least ARGV[1] µs
+/// from now (added again if it ended meanwhile, e.g. during a pause).
+pub(crate) static RENEW: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+for i = 2, #ARGV do
+  redis.call('ZADD', KEYS[1], 'GT', now + tonumber(ARGV[1]), ARGV[i])
+end
+return 0
+",
+    )
+});
