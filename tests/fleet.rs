@@ -360,5 +360,4 @@ async fn a_request_in_flight_keeps_its_place_in_the_budget_until_its_answer() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let _ = &mut redis_client;
 }
