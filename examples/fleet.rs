@@ -6,7 +6,15 @@
 //! (defaults 1000 and 1000). Uses the Redis at `RIZZITGO_REDIS_URL` when set, else starts a
 //! `redis-server` of its own on a free port of 127.0.0.1 (`scripts/install-redis.sh` installs
 //! it); without one it says so and shows the run without fleet mode only.
+//!
+//! `… --example fleet outage [REPLICAS] [QPS]` (defaults 8 and 50): Redis faults, with each
+//! replica a process of its own (this program again) calling as fast as the limit lets it:
+//! Redis killed for 2 s and restarted empty (with the fallback the README advises, QPS ÷
+//! replicas), Redis paused for 2 s (SIGSTOP/SIGCONT), and Redis killed with the default
+//! fallback. Needs `redis-server` (it starts its own).
 
+#[path = "support/fault_fleet.rs"]
+mod fault_fleet;
 #[path = "support/redis_server.rs"]
 mod redis_server;
 
@@ -25,6 +33,14 @@ const IN_FLIGHT: usize = 250;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(settings) = fault_fleet::Settings::from_env() {
+        // A replica of the outage runs.
+        fault_fleet::replica(settings).await;
+        return Ok(());
+    }
+    if std::env::args().nth(1).as_deref() == Some("outage") {
+        return outage().await;
+    }
     let mut args = std::env::args().skip(1);
     let calls: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1000);
     let qps: u32 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1000);
@@ -74,6 +90,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     report("fleet mode (Redis)", &gateway, &fleet, calls).await;
+    Ok(())
+}
+
+/// The outage runs: one row each.
+async fn outage() -> Result<(), Box<dyn std::error::Error>> {
+    use fault_fleet::Fault;
+    let mut args = std::env::args().skip(2);
+    let replicas: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(8);
+    let qps: u32 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(50);
+    println!(
+        "{replicas} replica processes, one redis-server, a quota of {qps} calls/s per clientId; \
+         rates as a share of the quota"
+    );
+    println!(
+        "| mode | token requests | 429s from the gateway | failed calls | calls | rate before | rate from 2 s after |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let advised = Some((qps / replicas as u32).max(1));
+    for (mode, fault, fallback) in [
+        ("Redis killed 2 s", Fault::Killed, advised),
+        ("Redis paused 2 s", Fault::Paused, None),
+        ("default fallback (Redis killed 2 s)", Fault::Killed, None),
+    ] {
+        let outcome = fault_fleet::run(replicas, qps, fallback, fault, &[]).await?;
+        println!("{}", outcome.row(mode));
+        for failure in outcome.failures.iter().take(3) {
+            println!("  failed: {failure}");
+        }
+    }
     Ok(())
 }
 

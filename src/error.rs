@@ -242,6 +242,26 @@ impl Error {
         e
     }
 
+    /// The gateway's answer to another client's token request, as the fleet's store shared
+    /// it: the same kind that client's error had.
+    pub(crate) fn shared_failure(
+        operation: &'static Operation,
+        status: StatusCode,
+        code: Option<i64>,
+        message: String,
+        retry_after: Option<Duration>,
+        attempts: u32,
+    ) -> Self {
+        let kind = ErrorKind::of_answer(status, code, &message).unwrap_or(ErrorKind::Business);
+        let mut e = Self::new(kind, Some(operation));
+        e.inner.status = Some(status);
+        e.inner.code = code.filter(|&c| c != 0);
+        e.inner.message = Some(message).filter(|m| !m.is_empty());
+        e.inner.retry_after = retry_after;
+        e.inner.attempts = attempts;
+        e
+    }
+
     pub(crate) fn invalid_request(
         operation: Option<&'static Operation>,
         message: impl Into<String>,

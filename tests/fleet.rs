@@ -9,7 +9,7 @@ mod common;
 mod redis_server;
 
 use redis_server::RedisServer;
-use rizzitgo_mock_gateway::MockGateway;
+use rizzitgo_mock_gateway::{Failure, MockGateway};
 use rizzitgo_open_api::fleet::RedisFleet;
 use rizzitgo_open_api::{Client, RetryPolicy};
 use std::sync::Arc;
@@ -268,4 +268,96 @@ async fn an_acl_user_limited_to_the_sdks_keys_and_commands_is_enough() {
     );
     assert_eq!(gateway.stats().token_requests, 1);
     assert!(!format!("{:?}", fleets[0]).contains("sdk-password"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_fetch_is_shared_with_the_replicas_waiting_for_it() {
+    let redis = redis();
+    let gateway = MockGateway::start().await.unwrap();
+    let fleet = replicas(&gateway, 4, || fleet_of(&redis));
+    gateway.fail_next_token(u32::MAX, Failure::http(401));
+    // The refused fetch takes long enough for every replica to be waiting for it.
+    gateway.set_latency(Duration::from_millis(500));
+    let start = Arc::new(Barrier::new(fleet.len()));
+    let mut calls = JoinSet::new();
+    for client in &fleet {
+        let (client, start) = (client.clone(), start.clone());
+        calls.spawn(async move {
+            start.wait().await;
+            common::call(&client, "goods_detail").await
+        });
+    }
+    while let Some(done) = calls.join_next().await {
+        let error = done.unwrap().unwrap_err();
+        assert!(error.is_unauthorized(), "{error}");
+        assert_eq!(error.operation().unwrap().name, "issue_token", "{error}");
+    }
+    // One replica asked; the others read its failure instead of asking in turn.
+    assert_eq!(gateway.stats().token_requests, 1);
+
+    // The failure is not a verdict for later calls: the next one asks again.
+    gateway.fail_next_token(0, Failure::http(401));
+    gateway.set_latency(Duration::ZERO);
+    common::call(&fleet[0], "goods_detail").await.unwrap();
+    assert_eq!(gateway.stats().token_requests, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_in_flight_keeps_its_place_in_the_budget_until_its_answer() {
+    let redis = redis();
+    let gateway = MockGateway::start().await.unwrap();
+    let client = common::builder(&gateway)
+        .fleet(fleet_of(&redis).requests_per_second(50))
+        .build()
+        .unwrap();
+    common::call(&client, "goods_detail").await.unwrap();
+    // A place not renewed ends 1.5 s after its admission: this request takes longer.
+    gateway.set_latency(Duration::from_millis(2_500));
+    let redis_client = redis_client(&redis).await;
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let key = format!(
+        "rizzitgo:v1:ratelimit:{}:{}",
+        enc(&gateway.url()),
+        enc(&gateway.credentials().client_id)
+    );
+    // The places that still count: the first call's (until a second after its answer),
+    // then only the slow one's.
+    let counting = |mut c: redis::aio::MultiplexedConnection, key: String| async move {
+        let (secs, micros): (u64, u64) = redis::cmd("TIME").query_async(&mut c).await.unwrap();
+        let now = secs * 1_000_000 + micros;
+        let n: u64 = redis::cmd("ZCOUNT")
+            .arg(&key)
+            .arg(now)
+            .arg("+inf")
+            .query_async(&mut c)
+            .await
+            .unwrap();
+        n
+    };
+    let started = std::time::Instant::now();
+    let call = tokio::spawn(async move { common::call(&client, "goods_detail").await });
+    let mut looks = 0;
+    while !call.is_finished() {
+        // Polled for as long as the request is in flight (2.5 s).
+        let n = counting(redis_client.clone(), key.clone()).await;
+        if started.elapsed() > Duration::from_millis(1_100) && !call.is_finished() {
+            assert!(n >= 1, "the request in flight lost its place");
+            looks += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    call.await.unwrap().unwrap();
+    assert!(
+        looks > 10,
+        "the request was not in flight long enough: {looks}"
+    );
+    // Answered: its place ends a window later.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    while counting(redis_client.clone(), key.clone()).await > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a place outlived its window"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -126,8 +126,8 @@ async fn redis_killed_mid_run_fails_no_call_and_fleet_mode_comes_back() {
         "one token before the outage, one per replica that met the 401 during it: {token_requests}"
     );
 
-    // Back on Redis: a replica tries it again at its first call a second after the failure.
-    // Calls go on meanwhile, on the fallback (paced by its 200/s limit), until every replica
+    // Back on Redis: each replica probes it in the background every 100 ms once it failed.
+    // Calls go on meanwhile, on the fallback (its share of the 200/s limit), until every replica
     // is back.
     let deadline = Instant::now() + Duration::from_secs(20);
     for (client, fleet) in clients.iter().zip(&fleets) {

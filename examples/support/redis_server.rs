@@ -65,6 +65,34 @@ impl RedisServer {
         }
     }
 
+    /// Stops the server (SIGSTOP, by PID): it keeps its connections and its keys, and answers
+    /// nothing until [`resume`](Self::resume).
+    pub fn pause(&self) -> Result<(), String> {
+        self.signal("-STOP")
+    }
+
+    /// Lets a paused server run again (SIGCONT): it runs what was queued meanwhile.
+    pub fn resume(&self) -> Result<(), String> {
+        self.signal("-CONT")
+    }
+
+    fn signal(&self, signal: &str) -> Result<(), String> {
+        let pid = self
+            .child
+            .as_ref()
+            .ok_or("redis-server is not running")?
+            .id();
+        let status = Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .map_err(|e| format!("kill {signal} {pid}: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("kill {signal} {pid}: {status}"))
+        }
+    }
+
     /// Starts the server again on the same port, empty, and waits until it answers PING.
     pub fn restart(&mut self) -> Result<(), String> {
         self.kill();

@@ -3,8 +3,8 @@
 
 use super::{CachedToken, Fetch, Stale, TokenSource};
 use crate::clock::Clock;
-use crate::store::{StoredToken, TokenStore};
-use crate::{Error, SecretToken};
+use crate::store::{FetchFailure, StoredToken, TokenStore};
+use crate::{Error, Operation, SecretToken};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -17,12 +17,16 @@ const POLL: Duration = Duration::from_millis(20);
 /// How long a client waits for others' fetches before fetching its own token (a store
 /// whose lock keeps being taken by others that never put a token).
 const WAIT_AT_MOST: Duration = Duration::from_secs(21);
+/// How long a refused fetch is shared: longer than a waiter's poll, short enough that the next
+/// caller after it tries again.
+const FAILURE_TTL: Duration = Duration::from_secs(5);
 
 /// A store and the keys of one client configuration.
 pub(crate) struct SharedTokens {
     store: Arc<dyn TokenStore>,
     key: String,
     lock_key: String,
+    failure_key: String,
     /// This client's name on the lock (never a secret): only it may release its lock.
     owner: String,
 }
@@ -64,6 +68,7 @@ impl SharedTokens {
     pub(crate) fn new(store: Arc<dyn TokenStore>, key: String) -> Self {
         Self {
             lock_key: format!("{key}:lock"),
+            failure_key: format!("{key}:failed"),
             key,
             store,
             owner: uuid::Uuid::new_v4().to_string(),
@@ -87,19 +92,34 @@ impl SharedTokens {
             tracing::debug!(%error, "the refused token could not be deleted from the store");
         }
         let started = Instant::now();
+        // Once this client found the lock taken: the id of the failure shared before it
+        // began to wait (not the outcome it waits for), if any.
+        let mut waited: Option<Option<String>> = None;
         loop {
             match self.look(stale.as_ref(), &now).await {
                 Looked::Found(token) => return Ok(token),
                 Looked::Failed => return fetch().await,
                 Looked::Missing => {}
             }
+            if let Some(error) = self.new_failure(waited.as_ref()).await {
+                return Err(error);
+            }
             match self
                 .store
                 .try_lock(&self.lock_key, &self.owner, LOCK_TTL)
                 .await
             {
-                Ok(true) => return self.fetch_for_all(fetch, stale.as_ref(), &now).await,
-                Ok(false) if started.elapsed() < WAIT_AT_MOST => tokio::time::sleep(POLL).await,
+                Ok(true) => {
+                    return self
+                        .fetch_for_all(fetch, stale.as_ref(), &now, waited.as_ref())
+                        .await;
+                }
+                Ok(false) if started.elapsed() < WAIT_AT_MOST => {
+                    if waited.is_none() {
+                        waited = Some(self.shared_failure().await.map(|f| f.id));
+                    }
+                    tokio::time::sleep(POLL).await
+                }
                 Ok(false) => {
                     tracing::warn!("waited too long for another client's token fetch");
                     return fetch().await;
@@ -113,22 +133,28 @@ impl SharedTokens {
     }
 
     /// Holding the lock: looks once more (a fetch may have ended between the look and the
-    /// lock), fetches, puts, unlocks.
+    /// lock, with a token or a failure), fetches, puts the token or shares the failure,
+    /// unlocks.
     async fn fetch_for_all(
         &self,
         fetch: impl FnOnce() -> Fetch,
         stale: Option<&SecretToken>,
         now: &impl Fn() -> Instant,
+        waited: Option<&Option<String>>,
     ) -> Result<CachedToken, Error> {
         let outcome = match self.look(stale, now).await {
             Looked::Found(token) => Ok(token),
-            Looked::Missing | Looked::Failed => {
-                let outcome = fetch().await;
-                if let Ok(token) = &outcome {
-                    self.put(token, now()).await;
+            Looked::Missing | Looked::Failed => match self.new_failure(waited).await {
+                Some(error) => Err(error),
+                None => {
+                    let outcome = fetch().await;
+                    match &outcome {
+                        Ok(token) => self.put(token, now()).await,
+                        Err(error) => self.share_failure(error).await,
+                    }
+                    outcome
                 }
-                outcome
-            }
+            },
         };
         if let Err(error) = self.store.unlock(&self.lock_key, &self.owner).await {
             tracing::debug!(%error, "token store unlock failed: the lock ends by its TTL");
@@ -166,6 +192,51 @@ impl SharedTokens {
         };
         if let Err(error) = self.store.put(&self.key, &stored, ttl).await {
             tracing::debug!(%error, "token store write failed: the token is this client's only");
+        }
+    }
+
+    /// The failure shared for this configuration, if any (a store that fails has none).
+    async fn shared_failure(&self) -> Option<FetchFailure> {
+        self.store
+            .get_failure(&self.failure_key)
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// The error of a failure shared since this client began to wait (`waited`: the one
+    /// there before), if it waited.
+    async fn new_failure(&self, waited: Option<&Option<String>>) -> Option<Error> {
+        let before = waited?;
+        let failure = self.shared_failure().await?;
+        if Some(&failure.id) == before.as_ref() {
+            return None;
+        }
+        failure_error(&failure)
+    }
+
+    /// Shares what the gateway answered to this fetch with the clients waiting for it. Only
+    /// an answer is shared: a transport failure may be this client's own.
+    async fn share_failure(&self, error: &Error) {
+        let Some(status) = error.status().filter(|_| error.is_api()) else {
+            return;
+        };
+        let failure = FetchFailure {
+            id: uuid::Uuid::new_v4().to_string(),
+            status: status.as_u16(),
+            code: error.code(),
+            message: error.message().unwrap_or_default().to_owned(),
+            retry_after_ms: error
+                .retry_after()
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            attempts: error.attempts(),
+        };
+        if let Err(error) = self
+            .store
+            .put_failure(&self.failure_key, &failure, FAILURE_TTL)
+            .await
+        {
+            tracing::debug!(%error, "token store write failed: the failure is not shared");
         }
     }
 
@@ -229,6 +300,20 @@ impl TokenSource for SharedSource {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
         Box::pin(self.tokens.forget(token))
     }
+}
+
+/// The error a shared failure stands for: the gateway's answer to the token request.
+fn failure_error(failure: &FetchFailure) -> Option<Error> {
+    let operation = Operation::find("issue_token")?;
+    let status = reqwest::StatusCode::from_u16(failure.status).ok()?;
+    Some(Error::shared_failure(
+        operation,
+        status,
+        failure.code,
+        failure.message.clone(),
+        failure.retry_after_ms.map(Duration::from_millis),
+        failure.attempts,
+    ))
 }
 
 #[cfg(test)]

@@ -1,24 +1,30 @@
 //! The one Redis connection of a [`RedisFleet`](super::RedisFleet), and its health: every
 //! command has a short timeout; after a failure Redis is skipped (the caller falls back to the
-//! in-process cache and limiter) and probed again once a second; one warning per outage.
+//! in-process cache and limiter) while a background command probes it every 100 ms; one warning
+//! per outage.
 
 use crate::store::StoreError;
 use redis::RedisResult;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::future::Future;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How often a Redis that failed is tried again (meanwhile calls do not wait on it).
-const PROBE_EVERY: Duration = Duration::from_secs(1);
+/// How often a Redis that failed is probed. Short, because replicas that are still on their
+/// fallbacks after another went back to Redis send outside the fleet's budget; a probe is a
+/// PING in the background (TIME), never a caller's command (a paused server would run a queued
+/// command, such as an admission, once it resumes).
+const PROBE_EVERY: Duration = Duration::from_millis(100);
 
 pub(crate) struct Connection {
     client: redis::Client,
     manager: tokio::sync::OnceCell<ConnectionManager>,
     timeout: Duration,
     down: AtomicBool,
-    /// While down: when the next command may try Redis again.
+    /// A probe is running.
+    probing: AtomicBool,
+    /// While down: when the next probe may start.
     next_probe: Mutex<Instant>,
 }
 
@@ -29,6 +35,7 @@ impl Connection {
             manager: tokio::sync::OnceCell::new(),
             timeout,
             down: AtomicBool::new(false),
+            probing: AtomicBool::new(false),
             next_probe: Mutex::new(Instant::now()),
         }
     }
@@ -39,20 +46,15 @@ impl Connection {
     }
 
     /// Runs one command (or script) with the timeout, or fails at once while Redis is down
-    /// and not due for a probe.
-    pub(crate) async fn run<T, F, Fut>(&self, command: F) -> Result<T, StoreError>
+    /// (starting a probe when one is due).
+    pub(crate) async fn run<T, F, Fut>(self: &Arc<Self>, command: F) -> Result<T, StoreError>
     where
         F: FnOnce(ConnectionManager) -> Fut,
         Fut: Future<Output = RedisResult<T>>,
     {
         if self.is_down() {
-            let mut next = self.next_probe.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
-            if now < *next {
-                return Err(StoreError::new("Redis is unavailable (waiting to retry)"));
-            }
-            // This caller probes; the others keep to the fallback meanwhile.
-            *next = now + PROBE_EVERY;
+            self.probe_if_due();
+            return Err(StoreError::new("Redis is unavailable (probing it)"));
         }
         let outcome = tokio::time::timeout(self.timeout, async {
             let manager = self.manager().await?;
@@ -60,17 +62,15 @@ impl Connection {
         })
         .await;
         let error = match outcome {
-            Ok(Ok(value)) => {
-                if self.down.swap(false, Ordering::AcqRel) {
-                    tracing::info!(
-                        "Redis answers again: the token and the rate limit are shared again"
-                    );
-                }
-                return Ok(value);
-            }
+            Ok(Ok(value)) => return Ok(value),
             Ok(Err(error)) => error.to_string(),
             Err(_) => format!("no answer within {:?}", self.timeout),
         };
+        self.failed(&error);
+        Err(StoreError::new(error))
+    }
+
+    fn failed(&self, error: &str) {
         *self.next_probe.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now() + PROBE_EVERY;
         if !self.down.swap(true, Ordering::AcqRel) {
             tracing::warn!(
@@ -78,7 +78,43 @@ impl Connection {
                 "Redis is unavailable: falling back to the in-process token cache and rate limit until it answers"
             );
         }
-        Err(StoreError::new(error))
+    }
+
+    /// Starts a probe in the background when none runs and the last one is old enough.
+    fn probe_if_due(self: &Arc<Self>) {
+        {
+            let mut next = self.next_probe.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            if now < *next || self.probing.swap(true, Ordering::AcqRel) {
+                return;
+            }
+            *next = now + PROBE_EVERY;
+        }
+        let this = Arc::clone(self);
+        tokio::spawn(async move {
+            let answer = tokio::time::timeout(this.timeout, async {
+                let mut manager = this.manager().await?;
+                // TIME, not PING: the ACL the README gives the SDK allows it.
+                redis::cmd("TIME")
+                    .query_async::<(u64, u64)>(&mut manager)
+                    .await
+            })
+            .await;
+            match answer {
+                Ok(Ok(_)) => {
+                    if this.down.swap(false, Ordering::AcqRel) {
+                        tracing::info!(
+                            "Redis answers again: the token and the rate limit are shared again"
+                        );
+                    }
+                }
+                _ => {
+                    *this.next_probe.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Instant::now() + PROBE_EVERY;
+                }
+            }
+            this.probing.store(false, Ordering::Release);
+        });
     }
 
     async fn manager(&self) -> RedisResult<ConnectionManager> {
@@ -88,7 +124,7 @@ impl Connection {
                 let config = ConnectionManagerConfig::new()
                     .set_connection_timeout(Some(self.timeout))
                     .set_response_timeout(Some(self.timeout))
-                    // Reconnecting is retried by the next command, not in a long loop.
+                    // Reconnecting is retried by the next probe, not in a long loop.
                     .set_number_of_retries(1)
                     .set_max_delay(self.timeout);
                 ConnectionManager::new_lazy_with_config(self.client.clone(), config)
@@ -96,9 +132,7 @@ impl Connection {
             .await?;
         Ok(manager.clone())
     }
-}
 
-impl Connection {
     /// The client, to build a connection with other settings.
     pub(crate) fn client(&self) -> redis::Client {
         self.client.clone()

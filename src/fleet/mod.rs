@@ -22,17 +22,27 @@
 //!   is due for refresh (a minute before it expires). A replica that finds none takes the lock
 //!   `…:lock` (`SET NX PX`, 10 s) and fetches; the others wait for its token instead of
 //!   fetching their own; a lock whose holder died ends by its TTL. A 401 deletes the token
-//!   only if it is still the one that failed (one Lua script).
+//!   only if it is still the one that failed (one Lua script). A fetch the gateway refused
+//!   is shared for 5 s under `…:failed`: the replicas waiting for it fail with its error
+//!   instead of fetching in turn.
 //! - **Rate limit** ([`requests_per_second`](RedisFleet::requests_per_second)): every
 //!   replica's requests count against one budget under `rizzitgo:v1:ratelimit:<base
 //!   URL>:<clientId>`, admitted by one Lua script; callers wait their turn (at most
 //!   [`max_wait`](RedisFleet::max_wait)) instead of collecting 429s. A request holds its
 //!   place from admission until a second after its answer, which keeps the arrivals at the
-//!   gateway under its sliding one-second window whatever the network delays.
+//!   gateway under its sliding one-second window whatever the network delays. The replica
+//!   renews the places of its requests in flight; one nobody renews (an admission whose reply
+//!   was lost, a replica that died) ends after 1.5 s. Each admission also registers the replica under `rizzitgo:v1:replicas:<base
+//!   URL>:<clientId>` (10 s TTL), so that every replica knows the fleet's size.
 //! - **Redis down or slow**: every command has a short [`timeout`](RedisFleet::timeout). When
 //!   one fails, the client uses its in-process token cache and the
-//!   [fallback limit](RedisFleet::fallback_requests_per_second), logs one warning, tries Redis
-//!   again once a second, and goes back to it when it answers. No call fails because of Redis.
+//!   [fallback limit](RedisFleet::fallback_requests_per_second) (by default the fleet's limit
+//!   divided by the replicas Redis last counted), logs one warning, probes Redis every 100 ms
+//!   in the background, and goes back to it when it answers. Waiting callers move between
+//!   Redis and the fallback as it comes and goes; for a window after each switch a replica
+//!   keeps to what it held (or to its fallback share), and back on Redis it hands over the
+//!   requests it sent meanwhile, so the gateway's quota holds across the switches. No call
+//!   fails because of Redis.
 //!
 //! `rediss://` (TLS, rustls with the platform's roots) and ACL users
 //! (`redis://user:password@host/db`) are given in the URL. With `rediss://`, redis-rs builds
@@ -40,17 +50,19 @@
 //! with as the process default when none is installed.
 
 mod connection;
+mod ledger;
 mod rate_limiter;
 mod scripts;
 mod token_store;
 
 use crate::Error;
-use crate::limiter::{LocalRateLimiter, RateLimiter};
+use crate::limiter::RateLimiter;
 use crate::store::TokenStore;
 use connection::Connection;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 /// A Redis server shared by the replicas of a service: the token store and, with
@@ -125,10 +137,13 @@ impl RedisFleet {
         self
     }
 
-    /// The limit of one replica while Redis does not answer (default: the fleet-wide limit,
-    /// or the builder's [`max_requests_per_second`](crate::ClientBuilder::max_requests_per_second)
-    /// when set). Set it to the fleet's limit divided by the number of replicas to stay under
-    /// the quota during an outage.
+    /// The limit of one replica while Redis does not answer: at most `limit` requests in any
+    /// second. By default the fleet-wide limit divided by the number of live replicas Redis
+    /// last counted (a replica counts for 10 s after its last request; a fleet with more
+    /// replicas than requests per second gets one each), never more than the builder's
+    /// [`max_requests_per_second`](crate::ClientBuilder::max_requests_per_second) when set;
+    /// the fleet-wide limit when Redis never answered. Set it when replicas come and go
+    /// faster than that.
     pub fn fallback_requests_per_second(mut self, limit: u32) -> Self {
         self.fallback_per_second = Some(limit);
         self
@@ -143,7 +158,9 @@ impl RedisFleet {
 
     /// How long a request that was never answered (a transport failure, a dropped call)
     /// counts against the fleet-wide limit (default 31 s: the default request timeout and a
-    /// second). Answered requests count until a second after their answer.
+    /// second). Answered requests count until a second after their answer; the place of an
+    /// admission whose reply was lost, or of a replica that died, ends 1.5 s after its
+    /// admission or its last renewal.
     pub fn unanswered_hold(mut self, hold: Duration) -> Self {
         self.hold = hold;
         self
@@ -179,17 +196,29 @@ impl RedisFleet {
         };
         let per_second = at_least_one(per_second, "requests_per_second")?;
         let fallback = match self.fallback_per_second {
-            Some(n) => at_least_one(n, "fallback_requests_per_second")?,
-            None => local.unwrap_or(per_second),
+            Some(n) => {
+                rate_limiter::Fallback::Fixed(at_least_one(n, "fallback_requests_per_second")?)
+            }
+            None => rate_limiter::Fallback::Share(local),
         };
-        Ok(Some(rate_limiter::shared(rate_limiter::RedisRateLimiter {
-            connection: Arc::clone(&self.connection),
-            key: rate_limiter::rate_key(base_url, client_id),
-            per_second,
-            hold: self.hold,
-            max_wait: self.max_wait,
-            fallback: LocalRateLimiter::per_second(fallback),
-            turn: tokio::sync::Mutex::new(()),
+        let key = rate_limiter::rate_key(base_url, client_id);
+        Ok(Some(rate_limiter::shared(|me| {
+            rate_limiter::RedisRateLimiter {
+                me,
+                renewer: std::sync::Mutex::new(None),
+                connection: Arc::clone(&self.connection),
+                replicas_key: key.replacen(":ratelimit:", ":replicas:", 1),
+                key,
+                replica: uuid::Uuid::new_v4().to_string(),
+                per_second,
+                hold: self.hold,
+                max_wait: self.max_wait,
+                fallback,
+                fleet_size: std::sync::Mutex::new((0, std::time::Instant::now())),
+                ledger: ledger::Ledger::new(self.hold),
+                fallback_mode: AtomicBool::new(false),
+                turn: tokio::sync::Mutex::new(()),
+            }
         })))
     }
 }

@@ -18,32 +18,85 @@
 //! the gateway's run at the same rate; the window is 2 ms longer than a second for clock-rate
 //! error and rounding. The cost: throughput is N per (window + latency), a few per cent under
 //! the quota. A request that failed in transit (the gateway may still process it) keeps its
-//! lease to the end of its hold time, and so does one whose caller dropped the call.
+//! lease to the end of its hold time.
+//!
+//! Leases Redis grants end by themselves [`PENDING`] after admission unless renewed: while
+//! its request is in flight, the replica renews its lease (a background task, every 250 ms,
+//! one command for all the leases due); its release then sets the lease's end. An admission
+//! whose reply was lost (a timeout, or a paused server that runs the command when it
+//! resumes) is renewed by nobody and holds its place no longer than that, nor does the lease
+//! of a replica that died.
+//!
+//! **Outages.** While Redis does not answer, each replica grants itself leases (the same
+//! rule, in its [`Ledger`]), as many as the fleet's limit divided by the number of replicas
+//! that were live at the last answer (each admission registers its replica with a TTL), or
+//! the configured fallback. The ledger also holds the replica's Redis-era leases, still in
+//! the gateway's window at the switch; and callers wait in one queue whichever side admits
+//! them, so that none is sent on the old side's schedule after a switch. When Redis answers
+//! again, the first admission hands it every running lease of the replica: the fallback
+//! traffic of the last second counts in the fleet's budget from then on.
 
 use super::connection::Connection;
+use super::ledger::Ledger;
 use super::scripts;
-use crate::limiter::{LocalRateLimiter, Permit, PermitFuture, RateLimiter, ReleaseFuture};
+use crate::limiter::{Permit, PermitFuture, RateLimiter, ReleaseFuture};
 use std::fmt;
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 /// The gateway's window, plus a margin for clock-rate differences and rounding.
 const WINDOW: Duration = Duration::from_millis(1_002);
-/// The longest wait between two looks at a full budget.
+/// How long a lease Redis grants lasts unless renewed: a window, plus time for the renewal.
+pub(crate) const PENDING: Duration = Duration::from_millis(1_502);
+/// How often the leases of requests in flight are renewed (those older than this).
+const RENEW_EVERY: Duration = Duration::from_millis(250);
+/// How long after a switch between Redis and the fallback a replica holds no more leases than
+/// it held at the switch: a window, and time for the other replicas to notice the switch too
+/// (they probe a Redis that failed every 100 ms).
+const SWITCH_GRACE: Duration = Duration::from_millis(1_502);
+/// How long a replica counts as live after its last admission.
+const REPLICA_TTL: Duration = Duration::from_secs(10);
+/// The longest wait between two looks at a full budget (and at whether Redis is back).
 const POLL: Duration = Duration::from_millis(10);
+
+/// The limit of one replica while Redis does not answer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Fallback {
+    /// Set by the operator: this many leases.
+    Fixed(NonZeroU32),
+    /// The fleet's limit shared by the replicas live at Redis's last answer, never more than
+    /// this replica's own limit (the builder's `max_requests_per_second`) when it has one.
+    Share(Option<NonZeroU32>),
+}
 
 pub(crate) struct RedisRateLimiter {
     pub(crate) connection: Arc<Connection>,
     pub(crate) key: String,
+    /// The sorted set of live replicas of the clientId.
+    pub(crate) replicas_key: String,
+    /// This replica's name there.
+    pub(crate) replica: String,
     pub(crate) per_second: NonZeroU32,
-    /// How long a lease lasts when it is not released (the request timeout plus the window).
+    /// How long a lease lasts when its request failed in transit or was dropped.
     pub(crate) hold: Duration,
     /// How long a caller waits for its turn before sending anyway.
     pub(crate) max_wait: Duration,
-    /// The limit while Redis does not answer.
-    pub(crate) fallback: LocalRateLimiter,
-    /// One caller of this client asks Redis at a time; the others queue here, in order.
+    pub(crate) fallback: Fallback,
+    /// Live replicas as Redis counted them (0: never heard), and since when: a smaller count
+    /// is believed only once the larger one is `REPLICA_TTL` old (a restarted Redis counts
+    /// the replicas again as they come back).
+    pub(crate) fleet_size: std::sync::Mutex<(u32, Instant)>,
+    pub(crate) ledger: Ledger,
+    /// Whether the last lease came from the fallback.
+    pub(crate) fallback_mode: AtomicBool,
+    /// This limiter, for its renewal task.
+    pub(crate) me: Weak<RedisRateLimiter>,
+    /// The renewal task, while leases are in flight.
+    pub(crate) renewer: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// One caller of this client asks for a lease at a time, from Redis or from the fallback;
+    /// the others queue here, in order.
     pub(crate) turn: tokio::sync::Mutex<()>,
 }
 
@@ -62,65 +115,244 @@ fn micros(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
-impl RateLimiter for RedisRateLimiter {
-    fn acquire(&self) -> PermitFuture<'_> {
-        Box::pin(async move {
-            let turn = self.turn.lock().await;
-            let started = Instant::now();
+/// What Redis said to an admission.
+enum Answer {
+    Admitted,
+    /// Full: the first lease ends this much later.
+    Full(Duration),
+}
+
+impl RedisRateLimiter {
+    /// Leases this replica may hold while Redis does not answer.
+    fn fallback_capacity(&self) -> u32 {
+        match self.fallback {
+            Fallback::Fixed(n) => n.get(),
+            Fallback::Share(own) => {
+                let replicas = self.fleet_size().max(1);
+                // At least one, or the replica could not send at all (a fleet with more
+                // replicas than requests per second then goes over during an outage).
+                let share = (self.per_second.get() / replicas).max(1);
+                own.map_or(share, |own| share.min(own.get()))
+            }
+        }
+    }
+
+    fn fleet_size(&self) -> u32 {
+        self.fleet_size.lock().unwrap_or_else(|e| e.into_inner()).0
+    }
+
+    /// Redis counted `replicas` live replicas.
+    fn counted(&self, replicas: u32) {
+        let mut size = self.fleet_size.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        if replicas >= size.0 || now.duration_since(size.1) > REPLICA_TTL {
+            *size = (replicas, now);
+        }
+    }
+
+    /// Asks Redis for lease `id`, handing it what it missed.
+    async fn ask_redis(&self, id: &str, limit: u32) -> Result<Answer, crate::store::StoreError> {
+        let owed = self.ledger.owed(Instant::now(), PENDING);
+        let key_ttl_ms = u64::try_from(self.hold.max(PENDING).as_millis())
+            .unwrap_or(u64::MAX / 2)
+            .saturating_add(2_000);
+        let answer = self
+            .connection
+            .run(|mut c| {
+                let owed = &owed;
+                async move {
+                    let mut invocation = scripts::ACQUIRE.key(&self.key);
+                    invocation
+                        .key(&self.replicas_key)
+                        .arg(limit)
+                        .arg(micros(PENDING))
+                        .arg(id)
+                        .arg(&self.replica)
+                        .arg(micros(REPLICA_TTL))
+                        .arg(key_ttl_ms);
+                    for (lease, left) in owed {
+                        invocation.arg(lease).arg(micros(*left));
+                    }
+                    invocation.invoke_async::<(u64, u32)>(&mut c).await
+                }
+            })
+            .await;
+        match answer {
+            Ok((wait_us, replicas)) => {
+                if !owed.is_empty() {
+                    self.ledger.settled();
+                }
+                self.counted(replicas);
+                Ok(match wait_us {
+                    0 => Answer::Admitted,
+                    us => Answer::Full(Duration::from_micros(us)),
+                })
+            }
+            Err(error) => {
+                // The admission may still run (a paused server): its lease ends by itself.
+                self.ledger.owe_redis();
+                Err(error)
+            }
+        }
+    }
+
+    /// Notes which side admits now; a switch starts the ledger's guard.
+    fn on_fallback(&self, fallback: bool, now: Instant) {
+        if self.fallback_mode.swap(fallback, Ordering::AcqRel) != fallback {
+            self.ledger
+                .switched(now, self.fallback_capacity(), SWITCH_GRACE, fallback);
+        }
+    }
+
+    /// Starts the renewal task unless it runs (it ends when no request is in flight, or
+    /// with the runtime it was started on).
+    fn renew_in_background(&self) {
+        let mut renewer = self.renewer.lock().unwrap_or_else(|e| e.into_inner());
+        if renewer.as_ref().is_some_and(|task| !task.is_finished()) {
+            return;
+        }
+        let me = self.me.clone();
+        *renewer = Some(tokio::spawn(async move {
             loop {
-                let id = uuid::Uuid::new_v4().to_string();
-                let admitted = self
-                    .connection
-                    .run(|mut c| {
-                        let id = id.clone();
-                        async move {
-                            scripts::ACQUIRE
-                                .key(&self.key)
-                                .arg(self.per_second.get())
-                                .arg(micros(self.hold))
-                                .arg(id)
-                                .invoke_async::<u64>(&mut c)
-                                .await
-                        }
-                    })
-                    .await;
-                match admitted {
-                    Ok(0) => return Permit::lease(id),
-                    Ok(_) if started.elapsed() >= self.max_wait => {
-                        tracing::warn!(
-                            waited_ms = started.elapsed().as_millis() as u64,
-                            "fleet rate limit: waited the longest allowed, sending anyway"
-                        );
-                        return Permit::untracked();
-                    }
-                    Ok(wait_us) => {
-                        tokio::time::sleep(Duration::from_micros(wait_us).min(POLL)).await
-                    }
-                    Err(_) => {
-                        drop(turn);
-                        return self.fallback.acquire().await;
-                    }
+                tokio::time::sleep(RENEW_EVERY).await;
+                let Some(this) = me.upgrade() else { return };
+                if !this.renew().await {
+                    return;
                 }
             }
-        })
+        }));
+    }
+
+    /// Renews the leases in flight that are due; `false` (and the task forgotten) when none
+    /// is in flight.
+    async fn renew(&self) -> bool {
+        let due = {
+            let mut renewer = self.renewer.lock().unwrap_or_else(|e| e.into_inner());
+            // Looked at under the task's lock: an admission after this starts a new task.
+            match self.ledger.in_flight(Instant::now(), RENEW_EVERY) {
+                Some(due) => due,
+                None => {
+                    renewer.take();
+                    return false;
+                }
+            }
+        };
+        if due.is_empty() {
+            return true;
+        }
+        let renewed = self
+            .connection
+            .run(|mut c| {
+                let due = &due;
+                async move {
+                    let mut invocation = scripts::RENEW.key(&self.key);
+                    invocation.arg(micros(PENDING));
+                    for id in due {
+                        invocation.arg(id);
+                    }
+                    invocation.invoke_async::<i64>(&mut c).await
+                }
+            })
+            .await;
+        if renewed.is_err() {
+            // Handed over at Redis's next answer.
+            self.ledger.owe_redis();
+        }
+        true
+    }
+
+    async fn acquire_lease(&self) -> Permit {
+        let _turn = self.turn.lock().await;
+        let started = Instant::now();
+        loop {
+            // Redis first, whenever it is not known to be down: callers that waited on the
+            // fallback go back to it as soon as it answers again.
+            let id = uuid::Uuid::new_v4().to_string();
+            // Still on the fallback: its share holds until Redis has answered (the switch
+            // back then keeps the replica to it for a while).
+            let share = self
+                .fallback_mode
+                .load(Ordering::Acquire)
+                .then(|| self.fallback_capacity());
+            let room = self.ledger.room(share, Instant::now());
+            // With no room under the switch's guard, Redis is still asked (admitting
+            // nothing) to take over the leases it missed.
+            let limit = if room.is_ok() {
+                self.per_second.get()
+            } else {
+                0
+            };
+            let wait = match self.ask_redis(&id, limit).await {
+                Ok(answer) => {
+                    let now = Instant::now();
+                    self.on_fallback(false, now);
+                    match answer {
+                        Answer::Admitted => {
+                            self.ledger.admitted(&id, now);
+                            self.renew_in_background();
+                            return Permit::lease(id);
+                        }
+                        Answer::Full(wait) => room.err().map_or(wait, |r| r.min(wait)),
+                    }
+                }
+                Err(_) => {
+                    let now = Instant::now();
+                    self.on_fallback(true, now);
+                    match self.ledger.try_local(self.fallback_capacity(), now) {
+                        Ok(local) => return Permit::lease(local),
+                        Err(wait) => wait,
+                    }
+                }
+            };
+            if started.elapsed() >= self.max_wait {
+                tracing::warn!(
+                    waited_ms = started.elapsed().as_millis() as u64,
+                    "fleet rate limit: waited the longest allowed, sending anyway"
+                );
+                return Permit::untracked();
+            }
+            tokio::time::sleep(wait.min(POLL)).await;
+        }
+    }
+}
+
+impl RateLimiter for RedisRateLimiter {
+    fn acquire(&self) -> PermitFuture<'_> {
+        Box::pin(self.acquire_lease())
     }
 
     fn release(&self, permit: Permit, answered: bool) -> ReleaseFuture<'_> {
         Box::pin(async move {
-            let Some(id) = permit.lease_id().filter(|_| answered) else {
+            let Some(id) = permit.lease_id() else {
                 return;
             };
-            let _ = self
+            let now = Instant::now();
+            // An answered request counts a window after its answer; one that failed in
+            // transit until its hold time is over.
+            let left = if answered {
+                self.ledger.ended(id, WINDOW, now)
+            } else {
+                self.ledger
+                    .unanswered_for(id, now)
+                    .and_then(|left| self.ledger.ended(id, left.max(WINDOW), now))
+            };
+            let Some(left) = left else { return };
+            let released = self
                 .connection
                 .run(|mut c| async move {
                     scripts::RELEASE
                         .key(&self.key)
-                        .arg(micros(WINDOW))
+                        .arg(micros(left))
                         .arg(id)
                         .invoke_async::<i64>(&mut c)
                         .await
                 })
                 .await;
+            if released.is_err() {
+                // Handed over with the other leases at Redis's next answer (if it lost
+                // the lease meanwhile) or ends by itself.
+                self.ledger.owe_redis();
+            }
         })
     }
 }
@@ -132,6 +364,8 @@ pub(crate) fn rate_key(base_url: &str, client_id: &str) -> String {
 }
 
 /// `Arc`ed for the builder.
-pub(crate) fn shared(limiter: RedisRateLimiter) -> Arc<dyn RateLimiter> {
-    Arc::new(limiter)
+pub(crate) fn shared(
+    limiter: impl FnOnce(Weak<RedisRateLimiter>) -> RedisRateLimiter,
+) -> Arc<dyn RateLimiter> {
+    Arc::new_cyclic(|me: &Weak<RedisRateLimiter>| limiter(me.clone()))
 }

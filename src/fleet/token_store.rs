@@ -4,7 +4,7 @@
 use super::connection::Connection;
 use super::scripts;
 use crate::SecretToken;
-use crate::store::{StoreError, StoreFuture, StoredToken, TokenStore};
+use crate::store::{FetchFailure, StoreError, StoreFuture, StoredToken, TokenStore};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
@@ -30,6 +30,18 @@ impl fmt::Debug for RedisTokenStore {
 struct Entry {
     access_token: SecretToken,
     expires_at_ms: u64,
+}
+
+/// The value under a failure key (`…:failed`): what the gateway answered to the fetch.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FailureEntry {
+    id: String,
+    status: u16,
+    code: Option<i64>,
+    message: String,
+    retry_after_ms: Option<u64>,
+    attempts: u32,
 }
 
 fn millis(d: Duration) -> u64 {
@@ -140,6 +152,58 @@ impl TokenStore for RedisTokenStore {
                 })
                 .await?;
             Ok(())
+        })
+    }
+
+    fn put_failure<'a>(
+        &'a self,
+        key: &'a str,
+        failure: &'a FetchFailure,
+        ttl: Duration,
+    ) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let entry = FailureEntry {
+                id: failure.id.clone(),
+                status: failure.status,
+                code: failure.code,
+                message: failure.message.clone(),
+                retry_after_ms: failure.retry_after_ms,
+                attempts: failure.attempts,
+            };
+            let value = serde_json::to_string(&entry)
+                .map_err(|_| StoreError::new("a failure entry could not be encoded"))?;
+            self.connection
+                .run(|mut c| async move {
+                    redis::cmd("SET")
+                        .arg(key)
+                        .arg(value)
+                        .arg("PX")
+                        .arg(millis(ttl))
+                        .query_async(&mut c)
+                        .await
+                })
+                .await
+        })
+    }
+
+    fn get_failure<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<FetchFailure>> {
+        Box::pin(async move {
+            let value: Option<String> = self
+                .connection
+                .run(|mut c| async move { redis::cmd("GET").arg(key).query_async(&mut c).await })
+                .await?;
+            let Some(value) = value else { return Ok(None) };
+            let entry: FailureEntry = serde_json::from_str(&value).map_err(|_| {
+                StoreError::new(format!("the value under {key} is not a failure entry"))
+            })?;
+            Ok(Some(FetchFailure {
+                id: entry.id,
+                status: entry.status,
+                code: entry.code,
+                message: entry.message,
+                retry_after_ms: entry.retry_after_ms,
+                attempts: entry.attempts,
+            }))
         })
     }
 }

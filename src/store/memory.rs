@@ -1,6 +1,6 @@
 //! The in-process [`TokenStore`]: tokens shared by the clients of one process.
 
-use super::{StoreError, StoreFuture, StoredToken, TokenStore};
+use super::{FetchFailure, StoreError, StoreFuture, StoredToken, TokenStore};
 use crate::SecretToken;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 pub struct MemoryTokenStore {
     tokens: Mutex<HashMap<String, (StoredToken, Instant)>>,
     locks: Mutex<HashMap<String, (String, Instant)>>,
+    failures: Mutex<HashMap<String, (FetchFailure, Instant)>>,
 }
 
 impl MemoryTokenStore {
@@ -75,6 +76,23 @@ impl TokenStore for MemoryTokenStore {
             locks.insert(key.to_owned(), (owner.to_owned(), now + ttl));
         }
         ready(free)
+    }
+
+    fn put_failure<'a>(
+        &'a self,
+        key: &'a str,
+        failure: &'a FetchFailure,
+        ttl: Duration,
+    ) -> StoreFuture<'a, ()> {
+        let until = Instant::now() + ttl;
+        lock(&self.failures).insert(key.to_owned(), (failure.clone(), until));
+        ready(())
+    }
+
+    fn get_failure<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<FetchFailure>> {
+        let mut failures = lock(&self.failures);
+        failures.retain(|_, (_, until)| Instant::now() < *until);
+        ready(failures.get(key).map(|(failure, _)| failure.clone()))
     }
 
     fn unlock<'a>(&'a self, key: &'a str, owner: &'a str) -> StoreFuture<'a, ()> {

@@ -11,6 +11,9 @@
 //!   the token, puts it with a TTL that ends when the token is due for refresh, and unlocks;
 //!   the others poll the store meanwhile and pick the new token up without fetching their own;
 //!   a lock whose holder died ends by its TTL;
+//! - a fetch the gateway refused is shared too, for a few seconds
+//!   ([`TokenStore::put_failure`]): the clients waiting for it fail with the same error
+//!   instead of each fetching in turn;
 //! - a token the gateway refused (401) is deleted only if it is still the one that failed
 //!   ([`TokenStore::delete_if`]), so a newer token put meanwhile stays.
 //!
@@ -46,6 +49,25 @@ impl StoredToken {
     pub fn remaining(&self, now: SystemTime) -> Duration {
         self.expires_at.duration_since(now).unwrap_or_default()
     }
+}
+
+/// A token fetch the gateway refused, as the client that fetched for everyone shares it with
+/// the clients waiting for that fetch: they fail with the same error instead of each fetching
+/// in turn. Nothing in it is a secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchFailure {
+    /// Names this failure: a client ignores the one it found before it began to wait.
+    pub id: String,
+    /// The HTTP status of the gateway's answer.
+    pub status: u16,
+    /// The envelope's `code`, if there was one.
+    pub code: Option<i64>,
+    /// The gateway's message.
+    pub message: String,
+    /// The gateway's `Retry-After`, in milliseconds.
+    pub retry_after_ms: Option<u64>,
+    /// Requests the fetch sent.
+    pub attempts: u32,
 }
 
 /// A store that could not answer (unreachable, slow, refused). The client then fetches its
@@ -93,4 +115,22 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
 
     /// Releases the lock `key` if `owner` still holds it.
     fn unlock<'a>(&'a self, key: &'a str, owner: &'a str) -> StoreFuture<'a, ()>;
+
+    /// Shares the failure of the fetch for `key` for `ttl`. The default shares nothing: the
+    /// waiting clients then fetch in turn.
+    fn put_failure<'a>(
+        &'a self,
+        key: &'a str,
+        failure: &'a FetchFailure,
+        ttl: Duration,
+    ) -> StoreFuture<'a, ()> {
+        let _ = (key, failure, ttl);
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    /// The last failure shared for `key`, if its TTL has not ended. The default has none.
+    fn get_failure<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<FetchFailure>> {
+        let _ = key;
+        Box::pin(std::future::ready(Ok(None)))
+    }
 }
