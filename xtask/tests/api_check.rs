@@ -15,9 +15,25 @@ fn edit(root: &Path, file: &str, change: impl FnOnce(String) -> String) {
     std::fs::write(path, after).unwrap();
 }
 
+/// Sets the SDK's version in the copy's Cargo.toml, whatever it is.
+fn set_sdk_version(root: &Path, version: &str) {
+    let path = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let name = "name = \"rizzitgo-open-api\"\nversion = \"";
+    let start = text.find(name).expect("the SDK's package section") + name.len();
+    let end = start + text[start..].find('"').unwrap();
+    std::fs::write(
+        &path,
+        format!("{}{version}{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+}
+
 #[test]
 fn a_breaking_change_fails_until_the_version_says_so() {
     let root = copy_project("api-check");
+    // The test speaks of 0.1.0 and 0.2.0, whatever the version of the tree it copies.
+    set_sdk_version(&root, "0.1.0");
     let out = xtask(&root, &["api-baseline"]);
     assert!(out.status.success(), "{}", text(&out));
     let out = xtask(&root, &["api-check"]);
@@ -118,10 +134,6 @@ fn the_msrv_is_stated_once_and_no_dependency_needs_more() {
     });
     let out = xtask(&root, &["msrv"]);
     assert!(!out.status.success());
-    assert!(
-        text(&out).contains("progenitor-client 0.15.1 needs Rust 1.88"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains(" needs Rust 1.88"), "{}", text(&out));
     let _ = std::fs::remove_dir_all(&root);
 }

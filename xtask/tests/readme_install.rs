@@ -81,7 +81,7 @@ fn the_install_block_compiles_the_testing_example() {
 
     // The block of a newcomer who forgot the feature: the failure this test guards against.
     let without = install.replace(
-        "rizzitgo-open-api = { version = \"0.1\", features = [\"mock-gateway\"] }\n",
+        "rizzitgo-open-api = { version = \"0.2\", features = [\"mock-gateway\"] }\n",
         "",
     );
     assert_ne!(without, install);
