@@ -12,10 +12,12 @@
 //! ```
 //!
 //! The client is generated from `spec/open-api.yaml` at compile time: one method per
-//! endpoint of [`Client`], typed requests and responses in [`types`]. The hand-written layer
-//! around it fetches and caches the OAuth2 token, sends `tenant-id` and `Authorization` on every
-//! call, retries what is safe to retry, and turns the gateway's `{code, data, msg}` envelope into
-//! `Result<data, Error>`.
+//! endpoint of [`Client`], typed requests and responses in [`types`]. Each method returns a
+//! [`Call`], sent when awaited, whose setters change that call alone (a deadline, the retry
+//! policy, headers; [`Call::with_response`] for status, headers and attempts). The hand-written
+//! pipeline every call runs through fetches and caches the OAuth2 token, sends `tenant-id` and
+//! `Authorization`, retries what is safe to retry, reads each answer once within a size limit
+//! and turns the gateway's `{code, data, msg}` envelope into `Result<data, Error>`.
 //!
 //! # Authentication
 //!
@@ -55,7 +57,8 @@
 //! retried with backoff and `Retry-After` within a per-client retry budget ([`RetryPolicy`]);
 //! redeem only with its `requestId`, which the SDK generates once per call when you give none.
 //! Every error says how many requests were sent ([`Error::attempts`]). Each call is a
-//! `rizzitgo.call` tracing span.
+//! `rizzitgo.call` tracing span and ends with one INFO event; with the feature `opentelemetry`
+//! the client records OpenTelemetry metrics (`ClientBuilder::meter`).
 //!
 //! # Pagination
 //!

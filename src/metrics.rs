@@ -20,6 +20,19 @@ pub(crate) enum AttemptEnd<'a> {
 #[cfg(feature = "opentelemetry")]
 pub(crate) use otel::Metrics;
 
+/// A fleet went over to its in-process fallback (Redis stopped answering). Counted on the
+/// global meter provider's `rizzitgo-open-api` meter: a fleet is shared by clients that may
+/// each have a meter of their own.
+#[cfg(feature = "redis")]
+pub(crate) fn fleet_fallback() {
+    #[cfg(feature = "opentelemetry")]
+    opentelemetry::global::meter("rizzitgo-open-api")
+        .u64_counter("rizzitgo.client.fleet.fallbacks")
+        .with_description("Switches of fleet mode to its in-process fallback (Redis unavailable).")
+        .build()
+        .add(1, &[]);
+}
+
 #[cfg(not(feature = "opentelemetry"))]
 /// No metrics in this build.
 #[derive(Clone, Debug, Default)]

@@ -404,7 +404,7 @@ impl ClientBuilder {
             Metrics::new(&meter, &url)
         };
         #[cfg(not(feature = "opentelemetry"))]
-        let metrics = Metrics::default();
+        let metrics = Metrics;
         let runtime = Arc::new(Runtime::new(Parts {
             http,
             base_url: base_url.clone(),

@@ -73,6 +73,7 @@ impl Connection {
     fn failed(&self, error: &str) {
         *self.next_probe.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now() + PROBE_EVERY;
         if !self.down.swap(true, Ordering::AcqRel) {
+            crate::metrics::fleet_fallback();
             tracing::warn!(
                 %error,
                 "Redis is unavailable: falling back to the in-process token cache and rate limit until it answers"
