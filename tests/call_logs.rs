@@ -6,24 +6,10 @@ mod common;
 use rizzitgo_mock_gateway::{Failure, MockGateway, seed};
 use rizzitgo_open_api::RetryPolicy;
 use rizzitgo_open_api::types::GoodsRequest;
-use std::sync::{Arc, Mutex};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn a_plain_fmt_subscriber_at_info_shows_one_line_per_call() {
-    let captured = Captured::default();
+    let captured = common::Captured::default();
     let sink = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_ansi(false)
@@ -42,7 +28,7 @@ async fn a_plain_fmt_subscriber_at_info_shows_one_line_per_call() {
     gateway.fail_next(1, Failure::http(503));
     let error = client.goods_detail(request()).await.unwrap_err();
 
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines.len(),

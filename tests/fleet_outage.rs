@@ -11,40 +11,18 @@ use redis_server::RedisServer;
 use rizzitgo_mock_gateway::MockGateway;
 use rizzitgo_open_api::Client;
 use rizzitgo_open_api::fleet::RedisFleet;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
-
-/// Everything the SDK logs at WARN and INFO.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn count(&self, needle: &str) -> usize {
-        String::from_utf8_lossy(&self.0.lock().unwrap())
-            .matches(needle)
-            .count()
-    }
-}
 
 const DOWN: &str = "Redis is unavailable";
 const BACK: &str = "Redis answers again";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_killed_mid_run_fails_no_call_and_fleet_mode_comes_back() {
-    let captured = Captured::default();
+    let captured = common::Captured::default();
     let sink = captured.clone();
     tracing::subscriber::set_global_default(
         tracing_subscriber::fmt()

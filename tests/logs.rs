@@ -16,23 +16,9 @@ fn assert_clean(text: &str, secrets: &[String]) {
     }
 }
 
-/// Collects everything the SDK (and reqwest, hyper) log, at every level.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_secret_or_token_in_logs() {
-    let captured = Captured::default();
+    let captured = common::Captured::default();
     let sink = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -71,7 +57,7 @@ async fn no_secret_or_token_in_logs() {
         .map(|t| t.trim_end_matches('…').to_owned())
         .collect();
     assert!(!token_starts.is_empty());
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("token refresh failed"),
         "the warning was logged: {logs}"

@@ -8,6 +8,7 @@ use opentelemetry::metrics::MeterProvider;
 use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
 use rizzitgo_mock_gateway::{Failure, MockGateway, seed};
+use rizzitgo_open_api::Client;
 use rizzitgo_open_api::types::GoodsRequest;
 
 /// Every data point of `name` as (attributes "k=v" sorted, value).
@@ -41,12 +42,13 @@ fn points(metrics: &[ResourceMetrics], name: &str) -> Vec<(Vec<String>, f64)> {
     out
 }
 
-fn has(attributes: &[String], wanted: &str) -> bool {
-    attributes.iter().any(|a| a == wanted)
-}
-
-#[tokio::test]
-async fn a_call_that_succeeds_after_one_retry_is_measured_per_attempt_and_per_call() {
+/// A mock gateway and a client recording into an in-memory exporter.
+async fn measured() -> (
+    MockGateway,
+    Client,
+    SdkMeterProvider,
+    InMemoryMetricExporter,
+) {
     let exporter = InMemoryMetricExporter::default();
     let provider = SdkMeterProvider::builder()
         .with_reader(PeriodicReader::builder(exporter.clone()).build())
@@ -56,6 +58,16 @@ async fn a_call_that_succeeds_after_one_retry_is_measured_per_attempt_and_per_ca
         .meter(provider.meter("test"))
         .build()
         .unwrap();
+    (gateway, client, provider, exporter)
+}
+
+fn has(attributes: &[String], wanted: &str) -> bool {
+    attributes.iter().any(|a| a == wanted)
+}
+
+#[tokio::test]
+async fn a_call_that_succeeds_after_one_retry_is_measured_per_attempt_and_per_call() {
+    let (gateway, client, provider, exporter) = measured().await;
     gateway.fail_next(1, Failure::http(503));
     client
         .goods_detail(GoodsRequest::builder().goods_id(seed::GOODS_ID).source(1))
@@ -121,15 +133,7 @@ async fn a_call_that_succeeds_after_one_retry_is_measured_per_attempt_and_per_ca
 
 #[tokio::test]
 async fn a_refused_token_is_counted_as_a_reauthentication() {
-    let exporter = InMemoryMetricExporter::default();
-    let provider = SdkMeterProvider::builder()
-        .with_reader(PeriodicReader::builder(exporter.clone()).build())
-        .build();
-    let gateway = MockGateway::start().await.unwrap();
-    let client = common::builder(&gateway)
-        .meter(provider.meter("test"))
-        .build()
-        .unwrap();
+    let (gateway, client, provider, exporter) = measured().await;
     let request = || GoodsRequest::builder().goods_id(seed::GOODS_ID).source(1);
     client.goods_detail(request()).await.unwrap();
     gateway.revoke_all_tokens();

@@ -6,7 +6,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::limiter::{LocalRateLimiter, RateLimiter};
 use crate::metrics::Metrics;
 use crate::retry::{Retrier, RetryPolicy};
-use crate::runtime::{Parts, Runtime};
+use crate::runtime::Runtime;
 use crate::store::TokenStore;
 use crate::{Client, Error};
 use base64::Engine;
@@ -405,7 +405,8 @@ impl ClientBuilder {
         };
         #[cfg(not(feature = "opentelemetry"))]
         let metrics = Metrics;
-        let runtime = Arc::new(Runtime::new(Parts {
+        let runtime = Arc::new(Runtime {
+            urls: Runtime::urls(&base_url)?,
             http,
             base_url: base_url.clone(),
             basic,
@@ -418,7 +419,7 @@ impl ClientBuilder {
             clock: Arc::clone(&self.clock),
             limiter,
             max_response_bytes: self.max_response_bytes,
-        })?);
+        });
         let endpoint: Arc<dyn TokenSource> = Arc::new(TokenEndpoint::new(Arc::clone(&runtime)));
         // Fleet mode: the store wraps the endpoint; the cache knows only a source.
         let source = match store {

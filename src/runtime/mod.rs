@@ -11,7 +11,7 @@ mod orchestrator;
 mod payload;
 
 pub(crate) use answer::Answer;
-pub(crate) use orchestrator::{Exchange, Parts, Runtime};
+pub(crate) use orchestrator::{Exchange, Runtime};
 pub(crate) use payload::Payload;
 
 use crate::{Call, Client, Envelope, Error, Operation};

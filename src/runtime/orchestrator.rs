@@ -32,8 +32,8 @@ const TRACE_BODY_CHARS: usize = 512;
 pub(crate) struct Runtime {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
-    /// The URL of each operation of the table, parsed once.
-    urls: Box<[Url]>,
+    /// The URL of each operation of the table, parsed once ([`Runtime::urls`]).
+    pub(crate) urls: Box<[Url]>,
     /// `Basic base64(clientId:clientSecret)`, marked sensitive.
     pub(crate) basic: HeaderValue,
     pub(crate) tenant: HeaderValue,
@@ -45,22 +45,6 @@ pub(crate) struct Runtime {
     pub(crate) retrier: Retrier,
     pub(crate) clock: Arc<dyn Clock>,
     /// The client-side limit on business requests (every attempt counts).
-    pub(crate) limiter: Option<Arc<dyn RateLimiter>>,
-    pub(crate) max_response_bytes: usize,
-    pub(crate) metrics: Metrics,
-}
-
-/// What [`Runtime::new`] takes.
-pub(crate) struct Parts {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base_url: String,
-    pub(crate) basic: HeaderValue,
-    pub(crate) tenant: HeaderValue,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) correlation_header: Option<HeaderName>,
-    pub(crate) scopes: Option<String>,
-    pub(crate) retrier: Retrier,
-    pub(crate) clock: Arc<dyn Clock>,
     pub(crate) limiter: Option<Arc<dyn RateLimiter>>,
     pub(crate) max_response_bytes: usize,
     pub(crate) metrics: Metrics,
@@ -183,33 +167,19 @@ impl CallState<'_> {
 }
 
 impl Runtime {
-    pub(crate) fn new(parts: Parts) -> Result<Self, Error> {
-        let urls = crate::Operation::all()
+    /// The URL of every operation of the table on `base_url`.
+    pub(crate) fn urls(base_url: &str) -> Result<Box<[Url]>, Error> {
+        crate::Operation::all()
             .iter()
             .map(|op| {
-                Url::parse(&format!("{}{}", parts.base_url, op.path)).map_err(|e| {
+                Url::parse(&format!("{base_url}{}", op.path)).map_err(|e| {
                     Error::config(format!(
                         "base_url does not make a URL with {}: {e}",
                         op.path
                     ))
                 })
             })
-            .collect::<Result<_, _>>()?;
-        Ok(Self {
-            http: parts.http,
-            base_url: parts.base_url,
-            urls,
-            basic: parts.basic,
-            tenant: parts.tenant,
-            user_agent: parts.user_agent,
-            correlation_header: parts.correlation_header,
-            scopes: parts.scopes,
-            retrier: parts.retrier,
-            clock: parts.clock,
-            limiter: parts.limiter,
-            max_response_bytes: parts.max_response_bytes,
-            metrics: parts.metrics,
-        })
+            .collect()
     }
 
     /// Runs one call of `operation`: its final answer, or the error with the call's facts.
