@@ -113,10 +113,10 @@ impl<'a, T> Call<'a, T> {
             client,
             operation,
             payload,
-            options,
+            mut options,
             decode,
         } = self;
-        let refused = match (payload, options.refused.clone()) {
+        let refused = match (payload, options.refused.take()) {
             (Ok(payload), None) => {
                 let exchange = client.execute(operation, payload, &options).await?;
                 return Ok((exchange, decode, operation));

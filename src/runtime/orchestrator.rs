@@ -22,6 +22,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
 
+/// The event that ends a call: DEBUG for the requests the SDK makes for itself (the token
+/// request), INFO for the caller's.
+macro_rules! call_ended {
+    ($internal:expr, $($event:tt)+) => {
+        if $internal {
+            tracing::debug!($($event)+)
+        } else {
+            tracing::info!($($event)+)
+        }
+    };
+}
+
 static TENANT_ID: HeaderName = HeaderName::from_static("tenant-id");
 /// How much of a body the TRACE log shows.
 const TRACE_BODY_CHARS: usize = 512;
@@ -240,27 +252,16 @@ impl Runtime {
                 self.metrics.call(operation, "ok", sent, elapsed);
                 let elapsed_ms = elapsed.as_millis() as u64;
                 let id = correlation_id.as_deref();
-                if options.internal {
-                    tracing::debug!(
-                        operation = operation.name,
-                        outcome = "ok",
-                        status,
-                        attempts = sent,
-                        elapsed_ms,
-                        correlation_id = id,
-                        "call ended"
-                    );
-                } else {
-                    tracing::info!(
-                        operation = operation.name,
-                        outcome = "ok",
-                        status,
-                        attempts = sent,
-                        elapsed_ms,
-                        correlation_id = id,
-                        "call ended"
-                    );
-                }
+                call_ended!(
+                    options.internal,
+                    operation = operation.name,
+                    outcome = "ok",
+                    status,
+                    attempts = sent,
+                    elapsed_ms,
+                    correlation_id = id,
+                    "call ended"
+                );
                 Ok(Exchange {
                     answer,
                     attempts: sent,
@@ -307,11 +308,18 @@ impl Runtime {
         let (status, code) = (error.status().map(|s| s.as_u16()), error.code());
         let (attempts, elapsed_ms) = (error.attempts(), elapsed.as_millis() as u64);
         let correlation_id = error.correlation_id();
-        if internal {
-            tracing::debug!(operation = operation.name, outcome, status, code, attempts, elapsed_ms, correlation_id, error = %error, "call ended");
-        } else {
-            tracing::info!(operation = operation.name, outcome, status, code, attempts, elapsed_ms, correlation_id, error = %error, "call ended");
-        }
+        call_ended!(
+            internal,
+            operation = operation.name,
+            outcome,
+            status,
+            code,
+            attempts,
+            elapsed_ms,
+            correlation_id,
+            error = %error,
+            "call ended"
+        );
     }
 
     /// The loop: each attempt under the deadline and the rate limit, then what the retry
