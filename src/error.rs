@@ -174,6 +174,17 @@ impl ErrorKind {
     }
 }
 
+/// What an error takes from the gateway's answer (the pipeline's one reading of it).
+pub(crate) struct Answered<'a> {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) body: &'a [u8],
+    /// The envelope's `code`, when the body is an envelope.
+    pub(crate) code: Option<i64>,
+    pub(crate) msg: &'a str,
+    pub(crate) retry_after: Option<Duration>,
+}
+
 /// What a call knows when it fails: see [`Error::with_call`].
 #[derive(Clone, Copy, Default)]
 pub(crate) struct CallFacts<'a> {
@@ -215,12 +226,12 @@ impl Error {
     pub(crate) fn answered(
         kind: ErrorKind,
         operation: &'static Operation,
-        answer: &crate::runtime::Answer,
+        answer: Answered<'_>,
     ) -> Self {
         let mut e = Self::new(kind, Some(operation));
         e.inner.status = Some(answer.status);
-        e.inner.code = answer.failure_code();
-        e.inner.retry_after = answer.retry_after();
+        e.inner.code = answer.code.filter(|&c| c != 0);
+        e.inner.retry_after = answer.retry_after;
         e.inner.headers = Some(answer.headers.clone());
         if kind == ErrorKind::Redirect {
             // They would re-send tenant-id and the access token wherever `Location` points.
@@ -234,10 +245,10 @@ impl Error {
                  would re-send tenant-id and the access token): check the base URL"
             ));
         } else if answer.code.is_some() {
-            e.inner.message = Some(answer.msg.to_string()).filter(|m| !m.is_empty());
+            e.inner.message = Some(answer.msg.to_owned()).filter(|m| !m.is_empty());
         } else {
             // A proxy's error page: the status is the failure, the body only a detail.
-            e.inner.body_snippet = Some(snippet_of(Some(operation), &answer.body));
+            e.inner.body_snippet = Some(snippet_of(Some(operation), answer.body));
         }
         e
     }

@@ -117,7 +117,6 @@
 #![deny(missing_docs)]
 
 mod auth;
-mod call;
 mod client;
 pub mod clock;
 pub mod datetime;
@@ -139,7 +138,6 @@ pub mod store;
 mod validate;
 
 pub use auth::IssuedToken;
-pub use call::{Call, Response, ResponseMetadata, WithResponse};
 pub use client::{Client, ClientBuilder, Environment, env_vars};
 pub use envelope::Envelope;
 pub use error::{Error, ErrorKind};
@@ -164,6 +162,7 @@ pub mod types {
 pub use limiter::RateLimiter;
 pub use operation::{Auth, BodyFormat, Operation, Retry};
 pub use retry::RetryPolicy;
+pub use runtime::{Call, Response, ResponseMetadata, WithResponse};
 pub use secret::SecretToken;
 pub use store::TokenStore;
 pub use validate::{Check, FieldRule};

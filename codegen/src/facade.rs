@@ -225,10 +225,9 @@ fn method(index: usize, op: &OperationModel) -> TokenStream {
             B: ::std::convert::TryInto<#body>,
             <B as ::std::convert::TryInto<#body>>::Error: ::std::fmt::Display,
         {
-            let operation = &OPERATIONS[#index];
-            // Every rule of the spec, checked here: a refused request never leaves the process.
-            let body = crate::validate::request::<B, #body>(operation, body);
-            crate::runtime::call(self, operation, body, #decode)
+            // Every rule of the spec is checked before sending: a refused request never leaves
+            // the process.
+            crate::runtime::call::<B, #body, _>(self.pipeline(), &OPERATIONS[#index], body, #decode)
         }
     }
 }

@@ -78,11 +78,10 @@ fn an_added_operation_becomes_a_typed_method() {
         generated.facade
     );
     assert!(facade.contains("B:::std::convert::TryInto<crate::types::GoodsRequest>"));
-    assert!(facade.contains("letoperation=&OPERATIONS[0usize];"));
+
     assert!(facade.contains(
-        "letbody=crate::validate::request::<B,crate::types::GoodsRequest>(operation,body);"
+        "crate::runtime::call::<B,crate::types::GoodsRequest,_>(self.pipeline(),&OPERATIONS[0usize],body,crate::runtime::data)"
     ));
-    assert!(facade.contains("crate::runtime::call(self,operation,body,crate::runtime::data)"));
     assert!(facade.contains(
         r#"name:"goods_stock",operation_id:"goodsStock",method:"POST",path:"/open-api/goods/stock",auth:crate::operation::Auth::Bearer,scopes:&["goods:detail:read"],since:"1.5",retry:crate::operation::Retry::Safe"#
     ));

@@ -4,8 +4,7 @@
 //! the spec.
 
 use super::{CachedToken, Fetch, Stale, TokenSource};
-use crate::call::CallOptions;
-use crate::runtime::{self, Payload, Runtime};
+use crate::runtime::{self, CallOptions, Payload, Runtime};
 use crate::types::{AccessToken, TokenRequest, TokenRequestGrantType};
 use crate::{Error, Operation};
 use std::fmt;

@@ -89,6 +89,12 @@ impl Client {
         let body = crate::types::RevokeTokenRequest {
             token: token.clone(),
         };
-        runtime::call(self, operation, Ok(body), runtime::data).await
+        runtime::call::<_, crate::types::RevokeTokenRequest, _>(
+            self.pipeline(),
+            operation,
+            body,
+            runtime::data,
+        )
+        .await
     }
 }

@@ -8,10 +8,9 @@ mod tls;
 pub use builder::{ClientBuilder, env_vars};
 pub use environment::Environment;
 
+use crate::Error;
 use crate::auth::TokenCache;
-use crate::call::CallOptions;
-use crate::runtime::{Exchange, Payload, Runtime};
-use crate::{Error, Operation};
+use crate::runtime::{Pipeline, Runtime};
 use std::fmt;
 use std::sync::Arc;
 
@@ -106,17 +105,12 @@ impl Client {
         &self.state.runtime
     }
 
-    /// Runs one call of `operation` through the pipeline.
-    pub(crate) async fn execute(
-        &self,
-        operation: &'static Operation,
-        payload: Payload,
-        options: &CallOptions,
-    ) -> Result<Exchange, Error> {
-        self.state
-            .runtime
-            .execute(Some(&self.state.tokens), operation, payload, options)
-            .await
+    /// What this client's calls run through.
+    pub(crate) fn pipeline(&self) -> Pipeline<'_> {
+        Pipeline {
+            runtime: &self.state.runtime,
+            tokens: &self.state.tokens,
+        }
     }
 
     /// The gateway's base URL.

@@ -2,6 +2,7 @@
 //! the envelope's `code`/`msg`. The retry classifier and the error are both made from it.
 
 use crate::ErrorKind;
+use crate::error::Answered;
 use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -61,6 +62,18 @@ impl Answer {
     /// The failure `code` (not 0), if the envelope has one.
     pub(crate) fn failure_code(&self) -> Option<i64> {
         self.code.filter(|&c| c != 0)
+    }
+
+    /// What an error of this answer shows.
+    pub(crate) fn as_answered(&self) -> Answered<'_> {
+        Answered {
+            status: self.status,
+            headers: &self.headers,
+            body: &self.body,
+            code: self.code,
+            msg: &self.msg,
+            retry_after: self.retry_after(),
+        }
     }
 
     /// Whether the status or the failure code is `n`.

@@ -1,22 +1,30 @@
 //! The request pipeline the SDK owns, and the one module the generated methods call.
 //!
-//! A call is encoded once ([`Payload`]) into a [`Call`](crate::Call), run when awaited by the
+//! A call is checked and encoded once ([`Payload`]) into a [`Call`], run when awaited by the
 //! orchestrator ([`Runtime::execute`]: deadline, rate limit, then per attempt the token, the
 //! request, the body read once within its limit, the classification, and the retry, replay or
 //! end), and its final answer is decoded once into the operation's `data` ([`conclude`]). Nothing here knows an endpoint: the operation's
 //! table entry says how to send it.
 
 mod answer;
+mod call;
+mod options;
 mod orchestrator;
 mod payload;
+mod response;
 
 pub(crate) use answer::Answer;
+pub use call::{Call, WithResponse};
+pub(crate) use call::{Decode, Pipeline};
+pub(crate) use options::CallOptions;
 pub(crate) use orchestrator::{Exchange, Runtime};
 pub(crate) use payload::Payload;
+pub use response::{Response, ResponseMetadata};
 
-use crate::{Call, Client, Envelope, Error, Operation};
+use crate::{Envelope, Error, Operation};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::fmt::Display;
 
 /// The `data` of an operation whose success carries it (the decoder of its [`Call`]).
 ///
@@ -37,20 +45,24 @@ pub(crate) fn nullable_data<T: DeserializeOwned>(
     conclude(operation, exchange)
 }
 
-/// The call of `operation` with `body` (checked against the spec's rules): encoded now, sent
-/// when awaited. Generic are only the encoding and the decoding: the pipeline between them is
-/// compiled once for every operation.
-pub(crate) fn call<'a, B, T>(
-    client: &'a Client,
+/// The call of `operation` with `body`: checked against the spec's rules and encoded now
+/// (a refused request is the call's error, nothing sent), sent when awaited. Generic are only
+/// the checks, the encoding and the decoding: the pipeline between them is compiled once for
+/// every operation.
+pub(crate) fn call<'a, B, R, T>(
+    pipeline: Pipeline<'a>,
     operation: &'static Operation,
-    body: Result<B, Error>,
-    decode: crate::call::Decode<T>,
+    body: B,
+    decode: Decode<T>,
 ) -> Call<'a, T>
 where
-    B: Serialize,
+    B: TryInto<R>,
+    B::Error: Display,
+    R: Serialize,
 {
-    let payload = body.and_then(|body| Payload::encode(operation, &body));
-    Call::new(client, operation, payload, decode)
+    let payload = crate::validate::request::<B, R>(operation, body)
+        .and_then(|body| Payload::encode(operation, &body));
+    Call::new(pipeline, operation, payload, decode)
 }
 
 /// The `data` of a call's final answer, decoded once (`None`: `data` is null); a failure in
@@ -62,7 +74,7 @@ pub(crate) fn conclude<T: DeserializeOwned>(
     let answer = &exchange.answer;
     if let Some(kind) = answer.failure {
         return Err(with_call(
-            Error::answered(kind, operation, answer),
+            Error::answered(kind, operation, answer.as_answered()),
             exchange,
         ));
     }
@@ -126,7 +138,7 @@ mod tests {
     async fn each_call_decodes_its_final_answer_once_and_no_other() {
         let gateway = MockGateway::start().await.unwrap();
         let credentials = gateway.credentials();
-        let client = Client::builder()
+        let client = crate::Client::builder()
             .base_url(gateway.url())
             .client_id(credentials.client_id)
             .client_secret(credentials.client_secret)
@@ -137,11 +149,15 @@ mod tests {
         let request = crate::types::GoodsRequest::builder()
             .goods_id(seed::GOODS_ID)
             .source(1);
-        let request: crate::types::GoodsRequest = request.try_into().unwrap();
-        let data = data::<Counted>;
         // Two failed answers first: classified, retried, never decoded as `data`.
         gateway.fail_next(2, Failure::http(503));
-        let _: Counted = call(&client, operation, Ok(request), data).await.unwrap();
+        let pending = call::<_, crate::types::GoodsRequest, Counted>(
+            client.pipeline(),
+            operation,
+            request,
+            data,
+        );
+        let _: Counted = pending.await.unwrap();
         assert_eq!(gateway.stats().endpoint(operation.path), 3);
         assert_eq!(DECODES.load(Ordering::SeqCst), 1);
     }

@@ -5,9 +5,10 @@
 //! re-sending are here, and so are the call's log line and metrics.
 
 use super::answer::{Answer, Unread};
+use super::options::CallOptions;
 use super::payload::Payload;
+use super::response::ResponseMetadata;
 use crate::auth::TokenCache;
-use crate::call::{CallOptions, ResponseMetadata};
 use crate::clock::Clock;
 use crate::error::CallFacts;
 use crate::limiter::RateLimiter;
@@ -146,7 +147,7 @@ impl Attempted {
         match self {
             Attempted::Answered(answer) => match answer.failure {
                 None => Ok(answer),
-                Some(kind) => Err(Error::answered(kind, operation, &answer)),
+                Some(kind) => Err(Error::answered(kind, operation, answer.as_answered())),
             },
             Attempted::Failed(error) => Err(Error::transport(operation, error)),
             Attempted::Stopped(error) => Err(error),

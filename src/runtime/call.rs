@@ -1,14 +1,12 @@
 //! What a generated method returns: a call not yet sent, with the options a caller may set
 //! for it alone, sent when awaited (`client.goods_detail(request).await`).
 
-mod options;
-mod response;
-
-pub(crate) use options::CallOptions;
-pub use response::{Response, ResponseMetadata};
-
-use crate::runtime::{Exchange, Payload};
-use crate::{Client, Error, Operation, RetryPolicy};
+use super::options::CallOptions;
+use super::orchestrator::{Exchange, Runtime};
+use super::payload::Payload;
+use super::response::Response;
+use crate::auth::TokenCache;
+use crate::{Error, Operation, RetryPolicy};
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -16,6 +14,13 @@ use std::time::Duration;
 
 /// Turns a call's final answer into its output type.
 pub(crate) type Decode<T> = fn(&'static Operation, &Exchange) -> Result<T, Error>;
+
+/// What a client's calls run through: its runtime and its token cache.
+#[derive(Clone, Copy)]
+pub(crate) struct Pipeline<'a> {
+    pub(crate) runtime: &'a Runtime,
+    pub(crate) tokens: &'a TokenCache,
+}
 
 /// A call of one operation, sent when awaited; its setters change this call alone.
 ///
@@ -34,7 +39,7 @@ pub(crate) type Decode<T> = fn(&'static Operation, &Exchange) -> Result<T, Error
 /// ```
 #[must_use = "a call is sent only when awaited"]
 pub struct Call<'a, T> {
-    client: &'a Client,
+    pipeline: Pipeline<'a>,
     operation: &'static Operation,
     /// The validated, encoded request, or why it was refused (returned when awaited).
     payload: Result<Payload, Error>,
@@ -53,13 +58,13 @@ impl<T> fmt::Debug for Call<'_, T> {
 
 impl<'a, T> Call<'a, T> {
     pub(crate) fn new(
-        client: &'a Client,
+        pipeline: Pipeline<'a>,
         operation: &'static Operation,
         payload: Result<Payload, Error>,
         decode: Decode<T>,
     ) -> Self {
         Self {
-            client,
+            pipeline,
             operation,
             payload,
             options: CallOptions::default(),
@@ -110,7 +115,7 @@ impl<'a, T> Call<'a, T> {
     /// Sends the call: the final answer, or the error (with the call's facts).
     async fn exchange(self) -> Result<(Exchange, Decode<T>, &'static Operation), Error> {
         let Call {
-            client,
+            pipeline,
             operation,
             payload,
             mut options,
@@ -118,13 +123,16 @@ impl<'a, T> Call<'a, T> {
         } = self;
         let refused = match (payload, options.refused.take()) {
             (Ok(payload), None) => {
-                let exchange = client.execute(operation, payload, &options).await?;
+                let exchange = pipeline
+                    .runtime
+                    .execute(Some(pipeline.tokens), operation, payload, &options)
+                    .await?;
                 return Ok((exchange, decode, operation));
             }
             (Err(error), _) | (_, Some(error)) => error,
         };
         // Refused before sending: nothing went out, and it is reported like any call.
-        client.runtime().refused(operation, &refused);
+        pipeline.runtime.refused(operation, &refused);
         Err(refused)
     }
 }
