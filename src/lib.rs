@@ -160,7 +160,8 @@ pub mod types {
     pub use crate::generated::raw::types::*;
 }
 pub use limiter::RateLimiter;
-pub use operation::{Auth, BodyFormat, Operation, Retry};
+#[allow(deprecated)]
+pub use operation::{Auth, BodyFormat, Operation, Retry, RetryClass};
 pub use retry::RetryPolicy;
 pub use runtime::{Call, Response, ResponseMetadata, WithResponse};
 pub use secret::SecretToken;

@@ -9,9 +9,9 @@ pub enum Auth {
     Bearer,
 }
 
-/// Whether an operation may be sent again after a failure.
+/// The spec's retry class of an operation: whether it may be sent again after a failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Retry {
+pub enum RetryClass {
     /// It only reads (`x-retry-safe` in the spec).
     Safe,
     /// Safe to re-send with the same value of this request field (`x-idempotency-key`).
@@ -19,6 +19,13 @@ pub enum Retry {
     /// Never re-sent once it may have reached the server.
     Never,
 }
+
+/// The former name of [`RetryClass`].
+#[deprecated(
+    since = "0.2.0",
+    note = "renamed RetryClass (the spec's retry class of an operation)"
+)]
+pub type Retry = RetryClass;
 
 /// How an operation's request body is encoded (its content type in the spec).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +67,7 @@ pub struct Operation {
     /// The guide version that introduced it.
     pub since: &'static str,
     /// Whether it may be re-sent.
-    pub retry: Retry,
+    pub retry: RetryClass,
     /// How its request body is encoded.
     pub body: BodyFormat,
     /// The rules of its request fields, checked before sending.

@@ -6,7 +6,7 @@
 //! enforce (integer maxima, real calendar date-times, ordered time ranges, a non-empty
 //! idempotency key) are checked on the request's JSON.
 
-use crate::operation::Retry;
+use crate::operation::RetryClass;
 use crate::types::DateTime;
 use crate::{Error, Operation};
 use serde::Serialize;
@@ -104,7 +104,7 @@ where
         .map_err(|e| conversion_error(operation, &e.to_string()))?;
     // The JSON copy costs more than the rest of this layer per call: made only when a rule
     // needs it.
-    let needs_json = matches!(operation.retry, Retry::IdempotencyKey(_))
+    let needs_json = matches!(operation.retry, RetryClass::IdempotencyKey(_))
         || !operation
             .rules
             .iter()
@@ -145,7 +145,7 @@ pub(crate) fn check(operation: &'static Operation, json: &Value) -> Result<(), E
         }
     }
     // An idempotency key that is empty is no key: the gateway would not de-duplicate.
-    if let Retry::IdempotencyKey(field) = operation.retry
+    if let RetryClass::IdempotencyKey(field) = operation.retry
         && json.get(field).and_then(Value::as_str) == Some("")
     {
         let rule = operation.rules.iter().find(|r| r.field == field);

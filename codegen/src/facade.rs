@@ -143,9 +143,11 @@ fn table_entry(op: &OperationModel) -> TokenStream {
         quote!(crate::operation::BodyFormat::Json)
     };
     let retry = match &op.retry {
-        Retry::Safe => quote!(crate::operation::Retry::Safe),
-        Retry::IdempotencyKey(field) => quote!(crate::operation::Retry::IdempotencyKey(#field)),
-        Retry::Never => quote!(crate::operation::Retry::Never),
+        Retry::Safe => quote!(crate::operation::RetryClass::Safe),
+        Retry::IdempotencyKey(field) => {
+            quote!(crate::operation::RetryClass::IdempotencyKey(#field))
+        }
+        Retry::Never => quote!(crate::operation::RetryClass::Never),
     };
     quote! {
         crate::Operation {

@@ -83,7 +83,7 @@ fn an_added_operation_becomes_a_typed_method() {
         "crate::runtime::call::<B,crate::types::GoodsRequest,_>(self.pipeline(),&OPERATIONS[0usize],body,crate::runtime::data)"
     ));
     assert!(facade.contains(
-        r#"name:"goods_stock",operation_id:"goodsStock",method:"POST",path:"/open-api/goods/stock",auth:crate::operation::Auth::Bearer,scopes:&["goods:detail:read"],since:"1.5",retry:crate::operation::Retry::Safe"#
+        r#"name:"goods_stock",operation_id:"goodsStock",method:"POST",path:"/open-api/goods/stock",auth:crate::operation::Auth::Bearer,scopes:&["goods:detail:read"],since:"1.5",retry:crate::operation::RetryClass::Safe"#
     ));
     // progenitor generated the response type and the request, and the envelope was replaced;
     // its client is not kept (the SDK's runtime sends every request).

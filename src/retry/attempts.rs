@@ -6,7 +6,7 @@ use super::RetryPolicy;
 use super::classify::{Class, Outcome, Reason, Verdict, classify};
 use super::quota::RetryQuota;
 use crate::Operation;
-use crate::operation::Retry;
+use crate::operation::RetryClass;
 use std::time::Duration;
 
 /// The retry state of one client, shared by its clones: the policy and the retry budget.
@@ -29,7 +29,7 @@ impl Retrier {
     pub(crate) fn start<'r>(
         &'r self,
         operation: &'static Operation,
-        retry: Retry,
+        retry: RetryClass,
         policy: Option<&'r RetryPolicy>,
     ) -> Attempts<'r> {
         Attempts {
@@ -65,7 +65,7 @@ pub(crate) struct Attempts<'r> {
     retrier: &'r Retrier,
     policy: &'r RetryPolicy,
     operation: &'static Operation,
-    retry: Retry,
+    retry: RetryClass,
     /// The waits before retries, made at the first retry (most calls have none).
     backoff: Option<Box<dyn Iterator<Item = Duration> + Send>>,
     /// Requests sent.

@@ -4,7 +4,7 @@
 //! `Retry-After` cap: the orchestrator (`crate::runtime`) does the waiting and the re-sending.
 
 use crate::ErrorKind;
-use crate::operation::{Auth, Retry};
+use crate::operation::{Auth, RetryClass};
 use crate::runtime::Answer;
 use std::time::Duration;
 
@@ -80,7 +80,7 @@ pub(crate) enum Verdict {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Class {
     pub(crate) auth: Auth,
-    pub(crate) retry: Retry,
+    pub(crate) retry: RetryClass,
     /// Whether this call already replaced its token once.
     pub(crate) reauthenticated: bool,
 }
@@ -89,7 +89,7 @@ pub(crate) struct Class {
 pub(crate) fn classify(class: Class, outcome: &Outcome<'_>, max_retry_after: Duration) -> Verdict {
     // May the gateway have acted on the request? Then only calls that are safe to repeat are
     // repeated: read-only ones, and those carrying their idempotency key.
-    let repeatable = !matches!(class.retry, Retry::Never);
+    let repeatable = !matches!(class.retry, RetryClass::Never);
     match outcome {
         Outcome::Stopped => Verdict::Done,
         Outcome::Failed(error) => {
@@ -104,7 +104,7 @@ pub(crate) fn classify(class: Class, outcome: &Outcome<'_>, max_retry_after: Dur
                 Reason::Connect => true,
                 // The first attempt may still be running at the gateway: even an idempotency
                 // key may not yet be recorded there, so only reads are repeated.
-                Reason::Timeout => class.retry == Retry::Safe,
+                Reason::Timeout => class.retry == RetryClass::Safe,
                 _ => repeatable,
             };
             if allowed {
@@ -153,15 +153,15 @@ mod tests {
     const CAP: Duration = Duration::from_secs(120);
     const READ: Class = Class {
         auth: Auth::Bearer,
-        retry: Retry::Safe,
+        retry: RetryClass::Safe,
         reauthenticated: false,
     };
     const REDEEM: Class = Class {
-        retry: Retry::IdempotencyKey("requestId"),
+        retry: RetryClass::IdempotencyKey("requestId"),
         ..READ
     };
     const ONCE: Class = Class {
-        retry: Retry::Never,
+        retry: RetryClass::Never,
         ..READ
     };
 

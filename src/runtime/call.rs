@@ -149,7 +149,7 @@ impl<'a, T: Send + 'a> IntoFuture for Call<'a, T> {
     }
 }
 
-/// A [`Call`] whose output is a [`Response`]: the data and its [`ResponseMetadata`].
+/// A [`Call`] whose output is a [`Response`]: the data and its [`ResponseMetadata`](crate::ResponseMetadata).
 #[must_use = "a call is sent only when awaited"]
 #[derive(Debug)]
 pub struct WithResponse<'a, T>(Call<'a, T>);

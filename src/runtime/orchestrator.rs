@@ -13,7 +13,7 @@ use crate::clock::Clock;
 use crate::error::CallFacts;
 use crate::limiter::RateLimiter;
 use crate::metrics::{AttemptEnd, Metrics};
-use crate::operation::{Auth, Retry};
+use crate::operation::{Auth, RetryClass};
 use crate::retry::{Attempts, Next, Outcome, Reason, Retrier};
 use crate::{Error, ErrorKind, Operation};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
@@ -220,7 +220,7 @@ impl Runtime {
         );
         // An operation made safe by its idempotency key is repeated only with the key.
         let retry = match operation.retry {
-            Retry::IdempotencyKey(_) if payload.request_id.is_none() => Retry::Never,
+            RetryClass::IdempotencyKey(_) if payload.request_id.is_none() => RetryClass::Never,
             retry => retry,
         };
         let mut attempts = self

@@ -3,7 +3,7 @@
 //! `requestId`) generated once per logical call when the caller gave none: every attempt
 //! sends the same bytes.
 
-use crate::operation::{BodyFormat, Retry};
+use crate::operation::{BodyFormat, RetryClass};
 use crate::{Error, Operation};
 use bytes::Bytes;
 use serde::Serialize;
@@ -36,7 +36,7 @@ impl Payload {
                     request_id: None,
                 })
                 .map_err(|e| unencodable(&e)),
-            (BodyFormat::Json, Retry::IdempotencyKey(field)) => {
+            (BodyFormat::Json, RetryClass::IdempotencyKey(field)) => {
                 let mut json = serde_json::to_value(body).map_err(|e| unencodable(&e))?;
                 let request_id = ensure_key(&mut json, field);
                 let body = serde_json::to_vec(&json).map_err(|e| unencodable(&e))?;
