@@ -4,9 +4,10 @@
 //! reviewable listing of the generated API), so both read the spec the same way.
 //!
 //! Two files come out of one spec:
-//! - [`Generated::raw`]: progenitor's `types` (typify: the request and response types and their
-//!   builders), with every envelope schema replaced by the SDK's generic `crate::Envelope<T>`.
-//!   progenitor's client is not kept: the SDK sends requests through its own pipeline;
+//! - [`Generated::raw`]: the `types` module progenitor would generate, made by typify (the type
+//!   generator progenitor uses; its client generator is not needed: the SDK sends requests
+//!   through its own pipeline): the request and response types and their builders, with every
+//!   envelope schema replaced by the SDK's generic `crate::Envelope<T>`;
 //! - [`Generated::facade`]: one method per operation on `crate::Client` that unwraps the envelope
 //!   into `Result<Data, crate::Error>`, and the `OPERATIONS` table (scopes, auth, retry policy)
 //!   the hand-written layer reads at run time.
@@ -18,6 +19,7 @@
 pub mod cli;
 mod extras;
 mod facade;
+mod json_schema;
 pub mod listing;
 mod model;
 mod setters;
@@ -28,12 +30,12 @@ pub use model::{
 };
 
 use openapiv3::OpenAPI;
-use progenitor::{GenerationSettings, Generator, InterfaceStyle};
+use typify::{TypeSpace, TypeSpaceSettings};
 
 /// The generated source files.
 #[derive(Debug, Clone)]
 pub struct Generated {
-    /// progenitor's types (its client is dropped).
+    /// The request and response types (progenitor's `types` module).
     pub raw: String,
     /// The envelope-unwrapping methods and the operation table.
     pub facade: String,
@@ -68,17 +70,18 @@ pub fn facade_tokens(
     Ok(tokens)
 }
 
-/// progenitor's types for the spec, as tokens: its `types` module alone (the client it also
-/// generates is not used: the SDK's runtime sends every request).
+/// The types of the spec, as tokens: the `types` module progenitor generates (progenitor's
+/// settings: typify's builders, its `types` module path), made by typify directly.
 pub fn raw_client(
     spec: &OpenAPI,
     ops: &[OperationModel],
 ) -> Result<proc_macro2::TokenStream, String> {
-    let mut settings = GenerationSettings::new();
+    let mut settings = TypeSpaceSettings::default();
     settings
-        .with_interface(InterfaceStyle::Builder)
-        .with_derive("schemars::JsonSchema")
-        .with_derive("PartialEq")
+        .with_type_mod("types")
+        .with_struct_builder(true)
+        .with_derive("schemars::JsonSchema".to_owned())
+        .with_derive("PartialEq".to_owned())
         // Secrets get a type whose Debug never shows them.
         .with_replacement("AccessTokenValue", "crate::SecretToken", std::iter::empty());
     for (envelope, data) in envelopes(spec, ops)? {
@@ -88,22 +91,74 @@ pub fn raw_client(
             std::iter::empty(),
         );
     }
-    let tokens = Generator::new(&settings)
-        .generate_tokens(spec)
-        .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
-    setters::rewrite(spec, escape_reserved(types_only(tokens)?))
+    let mut types = TypeSpace::new(&settings);
+    types
+        .add_ref_types(json_schema::components(spec)?)
+        .map_err(|e| format!("typify could not generate the types: {e}"))?;
+    let types = types.to_stream();
+    let tokens = quote::quote! {
+        /// Types used as operation parameters and responses.
+        #[allow(clippy::all)]
+        pub mod types {
+            #types
+        }
+    };
+    setters::rewrite(spec, gate_json_schema(escape_reserved(tokens))?)
 }
 
-/// The `types` module of progenitor's output, without its client.
-fn types_only(tokens: proc_macro2::TokenStream) -> Result<proc_macro2::TokenStream, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("progenitor's code does not parse: {e}"))?;
-    let types = file
-        .items
-        .into_iter()
-        .find(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"))
-        .ok_or("progenitor's code has no `types` module")?;
-    Ok(quote::quote!(#types))
+/// typify derives `schemars::JsonSchema` (and implements it by hand for some types); the SDK
+/// compiles those only with its `schemars` feature: few users need the schemas, every build
+/// would pay for them.
+fn gate_json_schema(tokens: proc_macro2::TokenStream) -> Result<proc_macro2::TokenStream, String> {
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("typify's code does not parse: {e}"))?;
+    gate_items(&mut file.items);
+    Ok(quote::quote!(#file))
+}
+
+fn gate_items(items: &mut [syn::Item]) {
+    let is_schemars = |path: &syn::Path| path.segments.iter().any(|s| s.ident == "schemars");
+    for item in items {
+        let attrs = match item {
+            syn::Item::Mod(module) => {
+                if let Some((_, items)) = &mut module.content {
+                    gate_items(items);
+                }
+                continue;
+            }
+            syn::Item::Impl(block) => {
+                if block
+                    .trait_
+                    .as_ref()
+                    .is_some_and(|(path, _)| is_schemars(path))
+                {
+                    block
+                        .attrs
+                        .push(syn::parse_quote!(#[cfg(feature = "schemars")]));
+                }
+                continue;
+            }
+            syn::Item::Struct(s) => &mut s.attrs,
+            syn::Item::Enum(e) => &mut e.attrs,
+            _ => continue,
+        };
+        let Some(at) = attrs.iter().position(|a| a.path().is_ident("derive")) else {
+            continue;
+        };
+        let Ok(derives) = attrs[at].parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let (gated, kept): (Vec<_>, Vec<_>) = derives.into_iter().partition(is_schemars);
+        if !gated.is_empty() {
+            attrs[at] = syn::parse_quote!(#[derive(#(#kept),*)]);
+            attrs.insert(
+                at + 1,
+                syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(#(#gated),*))]),
+            );
+        }
+    }
 }
 
 /// typify writes edition-2021 code (`gen` as an identifier); the SDK is edition 2024.
@@ -147,9 +202,21 @@ fn envelopes(spec: &OpenAPI, ops: &[OperationModel]) -> Result<Vec<(String, Stri
     Ok(out)
 }
 
-/// Formats tokens as a Rust source file.
+/// The tokens as a Rust source file: formatted by prettyplease with the `format` feature (for
+/// people: xtask's listing, the tests), else as plain token text (the build scripts: the
+/// compiler reads it as well, and the build skips compiling a formatter).
 pub fn format_tokens(tokens: proc_macro2::TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    Ok(prettyplease::unparse(&file))
+    #[cfg(feature = "format")]
+    {
+        let file: syn2::File =
+            syn2::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+        Ok(prettyplease::unparse(&file))
+    }
+    #[cfg(not(feature = "format"))]
+    {
+        // Parsed all the same, so that a generator bug fails here, not in the SDK's build.
+        let file: syn::File =
+            syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+        Ok(quote::quote!(#file).to_string())
+    }
 }
