@@ -49,8 +49,11 @@ pub fn copy_project(name: &str) -> PathBuf {
         "CHANGELOG.md",
         "README.md",
         ".redocly.yaml",
+        // Cargo.toml declares this test (it needs the `schemars` feature).
+        "tests/config.rs",
     ] {
         if from.join(file).exists() {
+            std::fs::create_dir_all(to.join(file).parent().unwrap()).unwrap();
             std::fs::copy(from.join(file), to.join(file)).unwrap();
         }
     }
