@@ -239,6 +239,28 @@ mod tests {
     }
 
     #[test]
+    fn json_schema_is_derived_and_implemented_only_with_the_schemars_feature() {
+        let text = include_str!("../../spec/open-api.yaml");
+        let spec = super::parse_spec(text).unwrap();
+        let ops = super::operations(&spec).unwrap();
+        let raw = super::raw_client(&spec, &ops).unwrap().to_string();
+        let raw = raw.replace(' ', "");
+        let gated_derive = r#"#[cfg_attr(feature="schemars",derive(schemars::JsonSchema))]"#;
+        let gated_impl = r#"#[cfg(feature="schemars")]impl::schemars::JsonSchemafor"#;
+        let derived = raw.matches(gated_derive).count();
+        assert!(derived >= 20, "{derived} types derive it");
+        assert!(
+            raw.contains(gated_impl),
+            "typify implements it by hand for GoodsSource"
+        );
+        let rest = raw.replace(gated_derive, "").replace(gated_impl, "");
+        assert!(!rest.contains("JsonSchemafor"), "an impl left ungated");
+        assert!(
+            !rest.contains("schemars::JsonSchema)]") && !rest.contains("schemars::JsonSchema,")
+        );
+    }
+
+    #[test]
     fn a_spec_that_is_not_yaml_is_reported_with_its_line() {
         let error = super::parse_spec("openapi: [3.0.3\n").unwrap_err();
         assert!(error.contains("line"), "{error}");
