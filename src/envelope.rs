@@ -1,12 +1,12 @@
 //! The unified response structure `{code, data, msg}` of every endpoint.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The envelope every endpoint answers: `code` 0 is success, anything else a failure
 /// described by `msg`. The SDK's methods unwrap it; it is public for users who decode
 /// gateway bodies themselves (webhooks, logs, tests).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Envelope<T> {
     /// 0 on success; the error code otherwise (open-ended).
     pub code: i64,

@@ -1,6 +1,5 @@
 //! A string that never prints: access tokens in generated types.
 
-use schemars::JsonSchema;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -64,12 +63,14 @@ impl<'de> Deserialize<'de> for SecretToken {
     }
 }
 
-impl JsonSchema for SecretToken {
+// The generated types that hold a token derive `JsonSchema` with the feature only.
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for SecretToken {
     fn schema_name() -> String {
         "AccessTokenValue".into()
     }
 
     fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
-        String::json_schema(generator)
+        <String as schemars::JsonSchema>::json_schema(generator)
     }
 }

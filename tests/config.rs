@@ -113,6 +113,7 @@ fn a_missing_variable_is_named() {
     );
 }
 
+#[cfg(feature = "schemars")]
 #[test]
 fn generated_types_export_their_json_schema() {
     let schema = schemars::schema_for!(rizzitgo_open_api::types::GoodsDetail);

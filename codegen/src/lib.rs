@@ -33,15 +33,23 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle};
 /// The generated source files.
 #[derive(Debug, Clone)]
 pub struct Generated {
-    /// progenitor's types (its client is dropped).
+    /// The request and response types (progenitor's `types` module).
     pub raw: String,
     /// The envelope-unwrapping methods and the operation table.
     pub facade: String,
 }
 
 /// Parses the spec text (YAML or JSON).
+///
+/// Through `serde_json::Value`: openapiv3's (large) `Deserialize` impls are then compiled for
+/// that simple deserializer rather than for the YAML one, a third of this crate's compile time.
+/// A spec that is valid YAML but not an OpenAPI document is reported with the path of the
+/// value at fault.
 pub fn parse_spec(text: &str) -> Result<OpenAPI, String> {
-    serde_yaml::from_str(text).map_err(|e| format!("spec/open-api.yaml does not parse: {e}"))
+    let value: serde_json::Value = serde_yaml::from_str(text)
+        .map_err(|e| format!("spec/open-api.yaml does not parse: {e}"))?;
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| format!("spec/open-api.yaml: {}: {}", e.path(), e.inner()))
 }
 
 /// Generates both files from the spec.
@@ -91,7 +99,10 @@ pub fn raw_client(
     let tokens = Generator::new(&settings)
         .generate_tokens(spec)
         .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
-    setters::rewrite(spec, escape_reserved(types_only(tokens)?))
+    setters::rewrite(
+        spec,
+        gate_json_schema(escape_reserved(types_only(tokens)?))?,
+    )
 }
 
 /// The `types` module of progenitor's output, without its client.
@@ -104,6 +115,61 @@ fn types_only(tokens: proc_macro2::TokenStream) -> Result<proc_macro2::TokenStre
         .find(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"))
         .ok_or("progenitor's code has no `types` module")?;
     Ok(quote::quote!(#types))
+}
+
+/// typify derives `schemars::JsonSchema` (and implements it by hand for some types); the SDK
+/// compiles those only with its `schemars` feature: few users need the schemas, every build
+/// would pay for them.
+fn gate_json_schema(tokens: proc_macro2::TokenStream) -> Result<proc_macro2::TokenStream, String> {
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("typify's code does not parse: {e}"))?;
+    gate_items(&mut file.items);
+    Ok(quote::quote!(#file))
+}
+
+fn gate_items(items: &mut [syn::Item]) {
+    let is_schemars = |path: &syn::Path| path.segments.iter().any(|s| s.ident == "schemars");
+    for item in items {
+        let attrs = match item {
+            syn::Item::Mod(module) => {
+                if let Some((_, items)) = &mut module.content {
+                    gate_items(items);
+                }
+                continue;
+            }
+            syn::Item::Impl(block) => {
+                if block
+                    .trait_
+                    .as_ref()
+                    .is_some_and(|(_, path, _)| is_schemars(path))
+                {
+                    block
+                        .attrs
+                        .push(syn::parse_quote!(#[cfg(feature = "schemars")]));
+                }
+                continue;
+            }
+            syn::Item::Struct(s) => &mut s.attrs,
+            syn::Item::Enum(e) => &mut e.attrs,
+            _ => continue,
+        };
+        let Some(at) = attrs.iter().position(|a| a.path().is_ident("derive")) else {
+            continue;
+        };
+        let Ok(derives) = attrs[at].parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let (gated, kept): (Vec<_>, Vec<_>) = derives.into_iter().partition(is_schemars);
+        if !gated.is_empty() {
+            attrs[at] = syn::parse_quote!(#[derive(#(#kept),*)]);
+            attrs.insert(
+                at + 1,
+                syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(#(#gated),*))]),
+            );
+        }
+    }
 }
 
 /// typify writes edition-2021 code (`gen` as an identifier); the SDK is edition 2024.
@@ -147,9 +213,59 @@ fn envelopes(spec: &OpenAPI, ops: &[OperationModel]) -> Result<Vec<(String, Stri
     Ok(out)
 }
 
-/// Formats tokens as a Rust source file.
+/// The tokens as a Rust source file: formatted by prettyplease with the `format` feature (for
+/// people: xtask's listing, the tests), else as plain token text (the build scripts: the
+/// compiler reads it as well, and the build skips compiling a formatter).
 pub fn format_tokens(tokens: proc_macro2::TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    Ok(prettyplease::unparse(&file))
+    #[cfg(feature = "format")]
+    {
+        let file: syn::File =
+            syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+        Ok(prettyplease::unparse(&file))
+    }
+    #[cfg(not(feature = "format"))]
+    {
+        // Parsed all the same, so that a generator bug fails here, not in the SDK's build.
+        let file: syn::File =
+            syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+        Ok(quote::quote!(#file).to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_wrong_value_in_the_spec_is_reported_with_its_path() {
+        let spec = "openapi: 3.0.3\ninfo: {title: [t], version: '1'}\npaths: {}\n";
+        let error = super::parse_spec(spec).unwrap_err();
+        assert!(error.contains("info.title: invalid type"), "{error}");
+    }
+
+    #[test]
+    fn json_schema_is_derived_and_implemented_only_with_the_schemars_feature() {
+        let text = include_str!("../../spec/open-api.yaml");
+        let spec = super::parse_spec(text).unwrap();
+        let ops = super::operations(&spec).unwrap();
+        let raw = super::raw_client(&spec, &ops).unwrap().to_string();
+        let raw = raw.replace(' ', "");
+        let gated_derive = r#"#[cfg_attr(feature="schemars",derive(schemars::JsonSchema))]"#;
+        let gated_impl = r#"#[cfg(feature="schemars")]impl::schemars::JsonSchemafor"#;
+        let derived = raw.matches(gated_derive).count();
+        assert!(derived >= 20, "{derived} types derive it");
+        assert!(
+            raw.contains(gated_impl),
+            "typify implements it by hand for GoodsSource"
+        );
+        let rest = raw.replace(gated_derive, "").replace(gated_impl, "");
+        assert!(!rest.contains("JsonSchemafor"), "an impl left ungated");
+        assert!(
+            !rest.contains("schemars::JsonSchema)]") && !rest.contains("schemars::JsonSchema,")
+        );
+    }
+
+    #[test]
+    fn a_spec_that_is_not_yaml_is_reported_with_its_line() {
+        let error = super::parse_spec("openapi: [3.0.3\n").unwrap_err();
+        assert!(error.contains("line"), "{error}");
+    }
 }

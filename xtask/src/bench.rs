@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: every figure of BENCHMARKS.md in one run. The overhead benchmark
 //! (`benches/overhead/`, with the guide's Python sample from a venv installed here), then the
 //! clean build of a throwaway crate on the SDK against one on just reqwest + serde + tokio, and
-//! the rebuild after a spec edit. `--no-build-times` skips the builds (they take minutes);
+//! the rebuild after a spec edit (rustls + ring on both sides; `--build-times-only` runs these
+//! alone, `--default-tls` with reqwest's default TLS on both). `--no-build-times` skips the
+//! builds (they take minutes);
 //! `--instructions` adds instruction counts per call under callgrind (valgrind), a figure the
 //! machine's load does not move.
 
@@ -29,7 +31,7 @@ pub fn run_all(project: &Project, build_times: bool, instructions: bool) -> Resu
         instructions_per_call()?;
     }
     if build_times {
-        build_times_ratio(project)?;
+        build_times_ratio(project, Tls::Ring)?;
     }
     Ok(())
 }
@@ -146,6 +148,7 @@ struct Envelope {
 
 #[tokio::main]
 async fn main() -> Result<(), reqwest::Error> {
+    INSTALL_PROVIDER
     let envelope: Envelope = reqwest::Client::new()
         .post("https://api.rizzitgo.com/open-api/goods/detail")
         .json(&serde_json::json!({"goodsId": "123456", "source": 1}))
@@ -158,28 +161,76 @@ async fn main() -> Result<(), reqwest::Error> {
 }
 "#;
 
+/// Clean builds per side, each pair back to back (the machine's load moves both alike).
+const PAIRS: usize = 3;
+
+/// The TLS both throwaway crates build with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tls {
+    /// rustls with the ring provider: the SDK's lean `rustls-ring` feature against reqwest's
+    /// `rustls-no-provider` and rustls' `ring` (no C build of aws-lc on either side).
+    Ring,
+    /// reqwest's default TLS on both sides (rustls with aws-lc-rs).
+    Default,
+}
+
+impl Tls {
+    fn dependencies(self, sdk: &Path) -> (String, String) {
+        let tokio = "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n";
+        let serde = "serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n";
+        let sdk = sdk.display().to_string();
+        match self {
+            Tls::Ring => (
+                format!(
+                    "rizzitgo-open-api = {{ path = {sdk:?}, default-features = false, features = [\"rustls-ring\"] }}\n{tokio}"
+                ),
+                format!(
+                    "reqwest = {{ version = \"0.13\", default-features = false, features = [\"rustls-no-provider\", \"json\", \"form\", \"http2\"] }}\nrustls = {{ version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\", \"logging\"] }}\n{serde}{tokio}"
+                ),
+            ),
+            Tls::Default => (
+                format!("rizzitgo-open-api = {{ path = {sdk:?} }}\n{tokio}"),
+                format!(
+                    "reqwest = {{ version = \"0.13\", default-features = false, features = [\"rustls\", \"json\", \"form\", \"http2\"] }}\n{serde}{tokio}"
+                ),
+            ),
+        }
+    }
+
+    fn baseline_main(self) -> String {
+        let install = match self {
+            Tls::Ring => "let _ = rustls::crypto::ring::default_provider().install_default();",
+            Tls::Default => "",
+        };
+        APP_BASELINE.replace("INSTALL_PROVIDER", install)
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Tls::Ring => {
+                "both rustls + ring: the SDK with default-features = false, features = [\"rustls-ring\"]; \
+                 reqwest with rustls-no-provider and rustls' ring provider"
+            }
+            Tls::Default => "both reqwest's default TLS: rustls + aws-lc-rs",
+        }
+    }
+}
+
 /// Clean dev builds of a throwaway crate on the SDK and of one on its HTTP stack alone (the
-/// same reqwest features, serde, tokio), one after the other; then the SDK app's rebuild
-/// after an edit of the spec.
-fn build_times_ratio(project: &Project) -> Result<()> {
+/// same TLS, serde, tokio), [`PAIRS`] pairs, each side in an empty target dir; then the SDK
+/// app's rebuild after an edit of the spec.
+pub fn build_times_ratio(project: &Project, tls: Tls) -> Result<()> {
     let root = target_dir().join("bench-build");
     let _ = std::fs::remove_dir_all(&root);
     let sdk_copy = root.join("project");
     copy_tracked(project, &sdk_copy)?;
-    let sdk_dep = format!(
-        "rizzitgo-open-api = {{ path = {:?} }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
-        sdk_copy.display().to_string()
-    );
-    let baseline_dep = "reqwest = { version = \"0.13\", default-features = false, features = \
-                        [\"rustls\", \"json\", \"form\", \"http2\"] }\nserde = { version = \"1\", \
-                        features = [\"derive\"] }\nserde_json = \"1\"\ntokio = { version = \"1\", \
-                        features = [\"macros\", \"rt-multi-thread\"] }\n";
+    let (sdk_dep, baseline_dep) = tls.dependencies(&sdk_copy);
     let lock = project.path("Cargo.lock");
     let sdk_app = throwaway(&root.join("app-sdk"), &sdk_dep, APP_SDK, &lock)?;
     let baseline_app = throwaway(
         &root.join("app-baseline"),
-        baseline_dep,
-        APP_BASELINE,
+        &baseline_dep,
+        &tls.baseline_main(),
         &lock,
     )?;
     // Fetch first, so that downloads are not timed.
@@ -189,24 +240,50 @@ fn build_times_ratio(project: &Project) -> Result<()> {
             "cargo fetch (throwaway crate)",
         )?;
     }
-    let sdk = timed_build(&sdk_app)?;
-    let baseline = timed_build(&baseline_app)?;
+    let (mut ratios, mut cpu_ratios) = (Vec::new(), Vec::new());
+    for pair in 1..=PAIRS {
+        let sdk = timed_build(&sdk_app, true)?;
+        let baseline = timed_build(&baseline_app, true)?;
+        let ratio = sdk.wall.as_secs_f64() / baseline.wall.as_secs_f64();
+        let cpu = sdk.cpu.zip(baseline.cpu).map(|(s, b)| (s, b, s / b));
+        println!(
+            "clean build, pair {pair}/{PAIRS}: SDK app {:.1} s, hand-written app {:.1} s, ratio {ratio:.2}{}",
+            sdk.wall.as_secs_f64(),
+            baseline.wall.as_secs_f64(),
+            cpu.map(|(s, b, r)| format!(" (CPU time {s:.0} s against {b:.0} s: {r:.2})"))
+                .unwrap_or_default()
+        );
+        ratios.push(ratio);
+        cpu_ratios.extend(cpu.map(|(_, _, r)| r));
+    }
     let spec = sdk_copy.join("spec/open-api.yaml");
     let text = std::fs::read_to_string(&spec).map_err(|e| e.to_string())?;
     std::fs::write(&spec, add_response_field(&text)?).map_err(|e| e.to_string())?;
-    let rebuild = timed_build(&sdk_app)?;
+    let rebuild = timed_build(&sdk_app, false)?;
+    let (min, median, max) = spread(&mut ratios);
     println!(
-        "clean build, app on the SDK / app on reqwest + serde + tokio   {:.2}   (target <= 1.30; {:.0} s against {:.0} s, dev profile, default TLS)",
-        sdk.as_secs_f64() / baseline.as_secs_f64(),
-        sdk.as_secs_f64(),
-        baseline.as_secs_f64()
+        "clean build, app on the SDK / app on reqwest + serde + tokio   {min:.2} / {median:.2} / {max:.2} (min / median / max of {PAIRS} pairs; target: median <= 1.30; dev profile; TLS: {})",
+        tls.describe()
     );
+    if cpu_ratios.len() == PAIRS {
+        let (min, median, max) = spread(&mut cpu_ratios);
+        println!(
+            "  the same in CPU time (user + system of the builds; less moved by other load)   {min:.2} / {median:.2} / {max:.2}"
+        );
+    }
     println!(
-        "rebuild of the SDK app after a field is added to the spec      {:.0} s",
-        rebuild.as_secs_f64()
+        "rebuild of the SDK app after a field is added to the spec      {:.0} s (target <= 10 s)",
+        rebuild.wall.as_secs_f64()
     );
     let _ = std::fs::remove_dir_all(&root);
     Ok(())
+}
+
+/// Min, median and max.
+fn spread(values: &mut [f64]) -> (f64, f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let median = values[values.len() / 2];
+    (values[0], median, values[values.len() - 1])
 }
 
 /// The spec with one more field in the goods-detail response: an edit that changes the
@@ -241,16 +318,42 @@ fn throwaway(dir: &Path, dependencies: &str, main: &str, lock: &Path) -> Result<
     Ok(dir.to_owned())
 }
 
-fn timed_build(app: &Path) -> Result<Duration> {
+/// The time a build took: wall clock, and CPU time (user + system) when the OS tells it.
+struct BuildTime {
+    wall: Duration,
+    cpu: Option<f64>,
+}
+
+/// A dev build of `app`; `clean` starts from an empty target dir.
+fn timed_build(app: &Path, clean: bool) -> Result<BuildTime> {
+    let target = app.join("target");
+    if clean {
+        let _ = std::fs::remove_dir_all(&target);
+    }
+    let cpu_before = children_cpu_seconds();
     let started = Instant::now();
     run(
         cargo()
             .args(["build", "--quiet"])
             .current_dir(app)
-            .env("CARGO_TARGET_DIR", app.join("target")),
+            .env("CARGO_TARGET_DIR", &target),
         "cargo build (throwaway crate)",
     )?;
-    Ok(started.elapsed())
+    let wall = started.elapsed();
+    let cpu = children_cpu_seconds()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
+    Ok(BuildTime { wall, cpu })
+}
+
+/// CPU seconds (user + system) of this process's finished children and theirs: fields
+/// `cutime` and `cstime` of `/proc/self/stat` (Linux), in clock ticks of 1/100 s.
+fn children_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name (in parentheses): state is field 3, cutime 16.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |at: usize| fields.get(at - 3)?.parse::<f64>().ok();
+    Some((ticks(16)? + ticks(17)?) / 100.0)
 }
 
 /// The files git tracks (as they are in the work tree), copied to `to`.
@@ -274,7 +377,22 @@ fn copy_tracked(project: &Project, to: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::add_response_field;
+    use super::{add_response_field, spread};
+
+    #[test]
+    fn the_cpu_time_of_children_grows_with_a_child() {
+        let before = super::children_cpu_seconds().unwrap();
+        std::process::Command::new("sh")
+            .args(["-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"])
+            .status()
+            .unwrap();
+        assert!(super::children_cpu_seconds().unwrap() > before);
+    }
+
+    #[test]
+    fn the_spread_is_min_median_max() {
+        assert_eq!(spread(&mut [1.4, 1.1, 1.2]), (1.1, 1.2, 1.4));
+    }
 
     #[test]
     fn the_spec_edit_adds_a_field_to_goods_detail() {

@@ -15,8 +15,9 @@ pub const CONFORMANCE: &str = "scripts/conformance.sh";
 /// artefacts). The TLS stack is the default one. `mock-gateway` is also what the `rizzitgo`
 /// command line (crate `rizzitgo-cli`, built and tested by the `--workspace` steps) enables, so
 /// the SDK is compiled once for the library's tests and the CLI's; `redis` runs the fleet tests
-/// against a real redis-server.
-pub const FEATURES: &str = "rizzitgo-open-api/jiff,rizzitgo-open-api/chrono,rizzitgo-open-api/mock-gateway,rizzitgo-open-api/redis,rizzitgo-open-api/opentelemetry";
+/// against a real redis-server; `opentelemetry` the metrics test; `schemars` the test of the
+/// types' JSON Schemas.
+pub const FEATURES: &str = "rizzitgo-open-api/jiff,rizzitgo-open-api/chrono,rizzitgo-open-api/mock-gateway,rizzitgo-open-api/redis,rizzitgo-open-api/opentelemetry,rizzitgo-open-api/schemars";
 
 /// Variables that would point the examples at a real gateway: CI runs them against the mock.
 const CREDENTIAL_VARS: [&str; 5] = [

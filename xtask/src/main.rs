@@ -13,6 +13,9 @@ commands:
                     the benchmarks of BENCHMARKS.md in one run (release build; the guide's
                     Python sample from a venv made here; clean-build times of throwaway crates;
                     instruction counts per call under callgrind)
+  bench --build-times-only [--default-tls]
+                    the clean-build pairs alone (rustls + ring on both sides, or reqwest's
+                    default TLS on both) and the rebuild after a spec edit
   bump-docs <version> [--no-redocly]
                     a new guide version: set info.version, check x-since, bump the crate
                     version (semver from the spec diff), write the CHANGELOG entry, regenerate
@@ -97,6 +100,18 @@ fn main() -> ExitCode {
             )),
         },
         "contract" if args.is_empty() => contract::run(&project),
+        "bench" if flag(&mut args, "--build-times-only") => {
+            let tls = if flag(&mut args, "--default-tls") {
+                bench::Tls::Default
+            } else {
+                bench::Tls::Ring
+            };
+            if args.is_empty() {
+                bench::build_times_ratio(&project, tls)
+            } else {
+                Err(format!("bench: unexpected arguments {args:?}"))
+            }
+        }
         "bench" => {
             let build_times = !flag(&mut args, "--no-build-times");
             let instructions = flag(&mut args, "--instructions");
