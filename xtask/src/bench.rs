@@ -217,7 +217,7 @@ impl Tls {
 }
 
 /// Clean dev builds of a throwaway crate on the SDK and of one on its HTTP stack alone (the
-/// same TLS, serde, tokio), [`PAIRS`] pairs, each side in an empty target dir; then the SDK
+/// same TLS, serde, tokio), `PAIRS` pairs, each side in an empty target dir; then the SDK
 /// app's rebuild after an edit of the spec.
 pub fn build_times_ratio(project: &Project, tls: Tls) -> Result<()> {
     let root = target_dir().join("bench-build");
