@@ -48,6 +48,23 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
 }
 
+impl RedisTokenStore {
+    /// `SET key value PX ttl`: a value that ends by itself.
+    async fn set_for(&self, key: &str, value: String, ttl: Duration) -> Result<(), StoreError> {
+        self.connection
+            .run(|mut c| async move {
+                redis::cmd("SET")
+                    .arg(key)
+                    .arg(value)
+                    .arg("PX")
+                    .arg(millis(ttl))
+                    .query_async(&mut c)
+                    .await
+            })
+            .await
+    }
+}
+
 impl TokenStore for RedisTokenStore {
     fn get<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<StoredToken>> {
         Box::pin(async move {
@@ -85,17 +102,7 @@ impl TokenStore for RedisTokenStore {
             };
             let value = serde_json::to_string(&entry)
                 .map_err(|_| StoreError::new("a token entry could not be encoded"))?;
-            self.connection
-                .run(|mut c| async move {
-                    redis::cmd("SET")
-                        .arg(key)
-                        .arg(value)
-                        .arg("PX")
-                        .arg(millis(ttl))
-                        .query_async(&mut c)
-                        .await
-                })
-                .await
+            self.set_for(key, value, ttl).await
         })
     }
 
@@ -172,17 +179,7 @@ impl TokenStore for RedisTokenStore {
             };
             let value = serde_json::to_string(&entry)
                 .map_err(|_| StoreError::new("a failure entry could not be encoded"))?;
-            self.connection
-                .run(|mut c| async move {
-                    redis::cmd("SET")
-                        .arg(key)
-                        .arg(value)
-                        .arg("PX")
-                        .arg(millis(ttl))
-                        .query_async(&mut c)
-                        .await
-                })
-                .await
+            self.set_for(key, value, ttl).await
         })
     }
 
