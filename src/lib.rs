@@ -161,9 +161,8 @@ pub mod types {
 }
 pub use limiter::RateLimiter;
 #[allow(deprecated)]
-pub use operation::{Auth, BodyFormat, Operation, Retry, RetryClass};
+pub use operation::{Auth, BodyFormat, Check, FieldRule, Operation, Retry, RetryClass};
 pub use retry::RetryPolicy;
 pub use runtime::{Call, Response, ResponseMetadata, WithResponse};
 pub use secret::SecretToken;
 pub use store::TokenStore;
-pub use validate::{Check, FieldRule};

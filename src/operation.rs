@@ -1,4 +1,5 @@
-//! What the spec says about each operation, for the cross-cutting layer (auth, errors, retries).
+//! What the spec says about each operation (auth, scopes, retry class, the rules of its fields), for
+//! the cross-cutting layer: validation, auth, errors, retries.
 
 /// How an operation authenticates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +72,7 @@ pub struct Operation {
     /// How its request body is encoded.
     pub body: BodyFormat,
     /// The rules of its request fields, checked before sending.
-    pub rules: &'static [crate::validate::FieldRule],
+    pub rules: &'static [FieldRule],
 }
 
 impl Operation {
@@ -89,4 +90,48 @@ impl Operation {
     pub(crate) fn index(&'static self) -> Option<usize> {
         Self::all().iter().position(|op| std::ptr::eq(op, self))
     }
+}
+
+/// One field of a request and the rule it follows, from the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldRule {
+    /// The wire name, e.g. `pageSize`.
+    pub field: &'static str,
+    /// The Rust field name, e.g. `page_size`.
+    pub rust_name: &'static str,
+    /// Whether the field is required.
+    pub required: bool,
+    /// What the user reads when the value breaks the rule.
+    pub message: &'static str,
+    /// What the user reads when the field is missing.
+    pub required_message: &'static str,
+    /// The rule.
+    pub check: Check,
+}
+
+/// The rule of one request field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// A string of at least / at most so many characters.
+    Text {
+        /// The fewest characters.
+        min_len: Option<i64>,
+        /// The most characters.
+        max_len: Option<i64>,
+    },
+    /// An integer within bounds, or one of a list.
+    Integer {
+        /// The least value.
+        min: Option<i64>,
+        /// The greatest value.
+        max: Option<i64>,
+        /// The values allowed, when the spec lists them.
+        one_of: &'static [i64],
+    },
+    /// A real date-time `yyyy-MM-dd HH:mm:ss` (UTC+8).
+    DateTime,
+    /// `[start, end]`: two real date-times, start not after end.
+    DateTimeRange,
+    /// Checked by the request type's conversion alone.
+    Other,
 }

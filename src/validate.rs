@@ -6,56 +6,12 @@
 //! enforce (integer maxima, real calendar date-times, ordered time ranges, a non-empty
 //! idempotency key) are checked on the request's JSON.
 
-use crate::operation::RetryClass;
+use crate::operation::{Check, RetryClass};
 use crate::types::DateTime;
 use crate::{Error, Operation};
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Display;
-
-/// One field of a request and the rule it follows, from the spec.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FieldRule {
-    /// The wire name, e.g. `pageSize`.
-    pub field: &'static str,
-    /// The Rust field name, e.g. `page_size`.
-    pub rust_name: &'static str,
-    /// Whether the field is required.
-    pub required: bool,
-    /// What the user reads when the value breaks the rule.
-    pub message: &'static str,
-    /// What the user reads when the field is missing.
-    pub required_message: &'static str,
-    /// The rule.
-    pub check: Check,
-}
-
-/// The rule of one request field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Check {
-    /// A string of at least / at most so many characters.
-    Text {
-        /// The fewest characters.
-        min_len: Option<i64>,
-        /// The most characters.
-        max_len: Option<i64>,
-    },
-    /// An integer within bounds, or one of a list.
-    Integer {
-        /// The least value.
-        min: Option<i64>,
-        /// The greatest value.
-        max: Option<i64>,
-        /// The values allowed, when the spec lists them.
-        one_of: &'static [i64],
-    },
-    /// A real date-time `yyyy-MM-dd HH:mm:ss` (UTC+8).
-    DateTime,
-    /// `[start, end]`: two real date-times, start not after end.
-    DateTimeRange,
-    /// Checked by the request type's conversion alone.
-    Other,
-}
 
 impl Check {
     /// Whether the request type's conversion enforces it already: typify makes lengths,

@@ -184,18 +184,18 @@ fn rule_entry(rule: &FieldRule) -> TokenStream {
                 opt(&min_len.map(|n| n as i64)),
                 opt(&max_len.map(|n| n as i64)),
             );
-            quote!(crate::validate::Check::Text { min_len: #min, max_len: #max })
+            quote!(crate::operation::Check::Text { min_len: #min, max_len: #max })
         }
         Check::Integer { min, max, one_of } => {
             let (min, max) = (opt(min), opt(max));
-            quote!(crate::validate::Check::Integer { min: #min, max: #max, one_of: &[#(#one_of),*] })
+            quote!(crate::operation::Check::Integer { min: #min, max: #max, one_of: &[#(#one_of),*] })
         }
-        Check::DateTime => quote!(crate::validate::Check::DateTime),
-        Check::DateTimeRange => quote!(crate::validate::Check::DateTimeRange),
-        Check::Other => quote!(crate::validate::Check::Other),
+        Check::DateTime => quote!(crate::operation::Check::DateTime),
+        Check::DateTimeRange => quote!(crate::operation::Check::DateTimeRange),
+        Check::Other => quote!(crate::operation::Check::Other),
     };
     quote! {
-        crate::validate::FieldRule {
+        crate::operation::FieldRule {
             field: #field,
             rust_name: #rust_name,
             required: #required,
