@@ -11,6 +11,7 @@ mod config;
 mod exit;
 mod failure;
 mod generated;
+mod hint;
 mod mock;
 mod output;
 mod request;
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
         Err(failure) => {
             // The SDK's error text: it never carries the secret or a token.
             eprintln!("error: {failure}");
-            if let Some(hint) = failure.hint() {
+            if let Some(hint) = hint::for_failure(&failure) {
                 eprintln!("hint: {hint}");
             }
             ExitCode::from(failure.exit_code())

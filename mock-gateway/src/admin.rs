@@ -10,8 +10,8 @@ use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Response, StatusCode};
 use serde_json::{Map, Value, json};
 
+use crate::failure::{DropPoint, Failure};
 use crate::fault_match::{self, Action, Match};
-use crate::faults::{DropPoint, Failure};
 use crate::seed;
 use crate::state::{GatewayState, lock};
 

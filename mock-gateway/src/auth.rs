@@ -1,10 +1,8 @@
 //! OAuth2 client credentials: the token and revoke endpoints, and the Bearer check of business
 //! calls.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -13,40 +11,9 @@ use hyper::header::{AUTHORIZATION, CONTENT_TYPE};
 use serde_json::{Value, json};
 
 use crate::envelope::ApiError;
+use crate::issued_tokens::TokenRecord;
 use crate::seed::messages;
 use crate::state::{App, GatewayState, lock};
-
-/// An issued access token.
-#[derive(Clone, Debug)]
-struct TokenRecord {
-    client_id: String,
-    tenant_id: String,
-    scopes: Vec<String>,
-    expires_at: Duration,
-    revoked: bool,
-}
-
-/// Issued tokens, by token string.
-#[derive(Debug, Default)]
-pub(crate) struct IssuedTokens {
-    tokens: HashMap<String, TokenRecord>,
-}
-
-impl IssuedTokens {
-    /// Makes every issued token expire at `now` (mock time).
-    pub(crate) fn expire_all(&mut self, now: Duration) {
-        for t in self.tokens.values_mut() {
-            t.expires_at = t.expires_at.min(now);
-        }
-    }
-
-    /// Revokes every issued token (as if each had been revoked at the revoke endpoint).
-    pub(crate) fn revoke_all(&mut self) {
-        for t in self.tokens.values_mut() {
-            t.revoked = true;
-        }
-    }
-}
 
 /// The authenticated caller of a business endpoint.
 #[derive(Clone, Debug)]
@@ -116,7 +83,7 @@ pub(crate) fn issue_token(
         expires_at: shared.clock.now() + shared.token_ttl,
         revoked: false,
     };
-    lock(&shared.tokens).tokens.insert(token.clone(), record);
+    lock(&shared.tokens).insert(token.clone(), record);
     Ok(json!({
         "access_token": token,
         "refresh_token": "",
@@ -138,14 +105,7 @@ pub(crate) fn revoke_token(
     let Some(token) = param(&form, "token") else {
         return Err(ApiError::bad_request("token is required"));
     };
-    let mut store = lock(&shared.tokens);
-    let revoked = match store.tokens.get_mut(token) {
-        Some(t) if t.client_id == app.client_id && !t.revoked => {
-            t.revoked = true;
-            true
-        }
-        _ => false,
-    };
+    let revoked = lock(&shared.tokens).revoke(token, &app.client_id);
     Ok(Value::Bool(revoked))
 }
 
@@ -167,9 +127,7 @@ pub(crate) fn authenticate_bearer(
             )
         })?;
     let record = lock(&shared.tokens)
-        .tokens
         .get(token)
-        .cloned()
         .ok_or_else(|| ApiError::unauthorized("Access token invalid"))?;
     if record.revoked {
         return Err(ApiError::unauthorized("Access token revoked"));

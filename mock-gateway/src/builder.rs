@@ -13,6 +13,19 @@ use crate::seed;
 use crate::server;
 use crate::state::{App, GatewayState};
 
+// `start` and `builder` live beside the builder they use, so that `gateway.rs` does not import it.
+impl MockGateway {
+    /// Starts a gateway with the defaults (ephemeral port, [`crate::ErrorStyle::Http200`]).
+    pub async fn start() -> std::io::Result<MockGateway> {
+        Self::builder().start().await
+    }
+
+    /// A builder to configure a gateway.
+    pub fn builder() -> MockGatewayBuilder {
+        MockGatewayBuilder::default()
+    }
+}
+
 /// Builds a [`MockGateway`]; every setting has a default.
 #[derive(Clone, Debug)]
 pub struct MockGatewayBuilder {

@@ -10,9 +10,9 @@ use hyper::{HeaderMap, Method, Request, Response, StatusCode};
 use serde_json::Value;
 
 use crate::auth;
+use crate::endpoint::{Endpoint, REVOKE_PATH, TOKEN_PATH};
 use crate::envelope::{ApiError, Reply};
-use crate::faults::DropPoint;
-use crate::routes::{Endpoint, REVOKE_PATH, TOKEN_PATH};
+use crate::failure::DropPoint;
 use crate::state::{GatewayState, lock};
 use crate::stats;
 use crate::{admin, validate};

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use crate::faults::{DropPoint, Failure};
-use crate::routes::Endpoint;
+use crate::endpoint::Endpoint;
+use crate::failure::{DropPoint, Failure};
 
 /// Which business calls a targeted fault hits ([`crate::MockGateway::fail_when`],
 /// [`crate::MockGateway::drop_when`]): a path, top-level body field values, and which of the

@@ -9,9 +9,8 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::builder::MockGatewayBuilder;
+use crate::failure::{DropPoint, Failure};
 use crate::fault_match::{Action, Match};
-use crate::faults::{DropPoint, Failure};
 use crate::seed;
 use crate::state::{GatewayState, lock};
 use crate::stats::Stats;
@@ -69,16 +68,6 @@ impl MockGateway {
             shutdown,
             task,
         }
-    }
-
-    /// Starts a gateway with the defaults (ephemeral port, [`crate::ErrorStyle::Http200`]).
-    pub async fn start() -> std::io::Result<MockGateway> {
-        Self::builder().start().await
-    }
-
-    /// A builder to configure a gateway.
-    pub fn builder() -> MockGatewayBuilder {
-        MockGatewayBuilder::default()
     }
 
     /// Base URL, `http://127.0.0.1:PORT` (no trailing slash).

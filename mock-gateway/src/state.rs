@@ -5,11 +5,11 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::auth::IssuedTokens;
 use crate::clock::MockClock;
 use crate::data::qc::{self, QcRecord};
 use crate::envelope::ErrorStyle;
 use crate::faults::Faults;
+use crate::issued_tokens::IssuedTokens;
 use crate::stats::Recorder;
 
 /// A registered partner application.

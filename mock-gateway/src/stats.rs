@@ -8,7 +8,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
-use crate::routes::{REVOKE_PATH, TOKEN_PATH};
+use crate::endpoint::{REVOKE_PATH, TOKEN_PATH};
 
 /// A snapshot of what the gateway saw (admin calls excluded).
 #[derive(Clone, Debug, Default)]

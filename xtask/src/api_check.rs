@@ -10,9 +10,9 @@
 //! CI. This check reads the sources only (about 2 s).
 
 use crate::Result;
-use crate::diff::Level;
 use crate::edit::package_version;
 use crate::paths::{CARGO_TOML, Project};
+use crate::version::Level;
 use crate::{surface, version};
 use std::collections::BTreeSet;
 

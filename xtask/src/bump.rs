@@ -14,12 +14,13 @@
 
 use crate::Result;
 use crate::changelog;
-use crate::diff::{self, Level};
+use crate::diff;
 use crate::edit;
 use crate::paths::{CARGO_LOCK, CARGO_TOML, CHANGELOG, DEPENDENT_MANIFESTS, Project, SPEC};
 use crate::released::{self, Released};
 use crate::spec::Spec;
 use crate::version;
+use crate::version::Level;
 
 /// Runs the workflow for guide `target` on `project`; `redocly`: include Redocly in the lint.
 pub fn bump_docs(project: &Project, target: &str, redocly: bool) -> Result<()> {

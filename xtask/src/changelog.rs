@@ -4,7 +4,8 @@
 //! `bump-docs` again for the same guide version replaces that entry (keeping its date) instead of
 //! adding another one.
 
-use crate::diff::{Diff, Level, Section};
+use crate::diff::{Diff, Section};
+use crate::version::Level;
 
 const HEADER: &str = "# Changelog\n\n\
 All notable changes to this project are documented in this file. The format is based on\n\

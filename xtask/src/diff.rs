@@ -12,32 +12,10 @@
 use crate::Result;
 use crate::schema_walk::{self, Refs, type_words};
 use crate::spec::{Spec, declared_scopes, version_text};
-use Level::{Major, Minor, Patch};
+use crate::version::Level::{self, Major, Minor, Patch};
 use rizzitgo_open_api_codegen::{self as codegen, Auth, OperationModel, Retry};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// How much a change breaks users of the generated client.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    /// Nothing a user could notice in the API.
-    Patch,
-    /// Something new; old code keeps compiling and working.
-    Minor,
-    /// Old code may stop compiling or working.
-    Major,
-}
-
-impl Level {
-    /// "minor", …
-    pub fn name(self) -> &'static str {
-        match self {
-            Patch => "patch",
-            Minor => "minor",
-            Major => "major",
-        }
-    }
-}
 
 /// The Keep-a-Changelog section of a change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,8 +1,29 @@
-//! Guide versions (`1.4`) and crate versions (`0.1.0`).
+//! Guide versions (`1.4`), crate versions (`0.1.0`) and the semver level of a change.
 
 use crate::Result;
-use crate::diff::Level;
 use std::cmp::Ordering;
+
+/// How much a change breaks users of the generated client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Nothing a user could notice in the API.
+    Patch,
+    /// Something new; old code keeps compiling and working.
+    Minor,
+    /// Old code may stop compiling or working.
+    Major,
+}
+
+impl Level {
+    /// "minor", …
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Patch => "patch",
+            Level::Minor => "minor",
+            Level::Major => "major",
+        }
+    }
+}
 
 /// Checks a guide version: numbers separated by dots, e.g. `1.5`.
 pub fn check_guide(version: &str) -> Result<()> {

@@ -50,7 +50,7 @@ fn bump_docs_rehearsal_adds_a_typed_method_a_minor_release_and_a_changelog_entry
     let new_crate = crate_version(&root);
     assert_eq!(
         new_crate,
-        xtask::version::bump_crate(&old_crate, xtask::diff::Level::Minor).unwrap()
+        xtask::version::bump_crate(&old_crate, xtask::version::Level::Minor).unwrap()
     );
     if old_crate == "0.1.0" {
         assert_eq!(new_crate, "0.2.0");

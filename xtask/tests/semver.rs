@@ -4,8 +4,9 @@
 mod common;
 
 use common::*;
-use xtask::diff::{Diff, Level, Section, diff};
+use xtask::diff::{Diff, Section, diff};
 use xtask::spec::Spec;
+use xtask::version::Level;
 
 fn spec(tree: &serde_yaml::Value) -> Spec {
     Spec::parse(&serde_yaml::to_string(tree).unwrap(), "test spec").unwrap()
