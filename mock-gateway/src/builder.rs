@@ -4,7 +4,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::oneshot;
 
 use crate::envelope::ErrorStyle;
@@ -81,8 +81,7 @@ impl MockGatewayBuilder {
 
     /// Binds 127.0.0.1 and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<MockGateway> {
-        let listener =
-            TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
+        let listener = listen(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port)))?;
         let addr = listener.local_addr()?;
         let apps = vec![
             App {
@@ -108,4 +107,20 @@ impl MockGatewayBuilder {
         let task = tokio::spawn(server::run(listener, Arc::clone(&shared), rx));
         Ok(MockGateway::new(addr, shared, tx, task))
     }
+}
+
+/// Connections the kernel queues before the accept loop takes them. `TcpListener::bind` got
+/// 128 here (`tests/connections.rs` measures it): eight cold replicas opening 2,000
+/// connections at once overflowed it, and a dropped SYN is sent again only after 1 s, then 3 s,
+/// past a 5 s connect timeout. Linux caps it at `net.core.somaxconn` (4,096 by default).
+const BACKLOG: u32 = 4096;
+
+/// A listener on `addr` with [`BACKLOG`], reusing the address as `TcpListener::bind` does.
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = TcpSocket::new_v4()?;
+    // On Windows SO_REUSEADDR would let another process take the port.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
 }
