@@ -109,10 +109,10 @@ impl MockGatewayBuilder {
     }
 }
 
-/// Connections the kernel queues before the accept loop takes them. `TcpListener::bind` got
-/// 128 here (`tests/connections.rs` measures it): eight cold replicas opening 2,000
-/// connections at once overflowed it, and a dropped SYN is sent again only after 1 s, then 3 s,
-/// past a 5 s connect timeout. Linux caps it at `net.core.somaxconn` (4,096 by default).
+/// Connections the kernel queues before the accept loop takes them (`tests/connections.rs`).
+/// `TcpListener::bind` queued 128 here: eight cold replicas opening 2,000 connections at once
+/// overflowed it, and a dropped SYN is sent again only after 1 s, then 3 s, past a 5 s connect
+/// timeout. Linux caps it at `net.core.somaxconn` (4,096 by default).
 const BACKLOG: u32 = 4096;
 
 /// A listener on `addr` with [`BACKLOG`], reusing the address as `TcpListener::bind` does.
