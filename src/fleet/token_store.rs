@@ -5,6 +5,7 @@ use super::connection::Connection;
 use super::scripts;
 use crate::SecretToken;
 use crate::store::{FetchFailure, StoreError, StoreFuture, StoredToken, TokenStore};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
@@ -32,25 +33,22 @@ struct Entry {
     expires_at_ms: u64,
 }
 
-/// The value under a failure key (`…:failed`): what the gateway answered to the fetch.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct FailureEntry {
-    id: String,
-    status: u16,
-    code: Option<i64>,
-    message: String,
-    retry_after_ms: Option<u64>,
-    attempts: u32,
-}
-
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
 }
 
 impl RedisTokenStore {
-    /// `SET key value PX ttl`: a value that ends by itself.
-    async fn set_for(&self, key: &str, value: String, ttl: Duration) -> Result<(), StoreError> {
+    /// `SET key json PX ttl`: a value that ends by itself. `what` names it in an error (never
+    /// the encoder's text).
+    async fn set_json(
+        &self,
+        key: &str,
+        value: &impl Serialize,
+        ttl: Duration,
+        what: &str,
+    ) -> Result<(), StoreError> {
+        let value = serde_json::to_string(value)
+            .map_err(|_| StoreError::new(format!("{what} could not be encoded")))?;
         self.connection
             .run(|mut c| async move {
                 redis::cmd("SET")
@@ -63,21 +61,30 @@ impl RedisTokenStore {
             })
             .await
     }
+
+    /// `GET key`, decoded; `what` names the value in an error (never the decoder's text: it
+    /// could quote the value).
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        key: &str,
+        what: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let value: Option<String> = self
+            .connection
+            .run(|mut c| async move { redis::cmd("GET").arg(key).query_async(&mut c).await })
+            .await?;
+        value
+            .map(|value| serde_json::from_str(&value))
+            .transpose()
+            .map_err(|_| StoreError::new(format!("the value under {key} is not {what}")))
+    }
 }
 
 impl TokenStore for RedisTokenStore {
     fn get<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<StoredToken>> {
         Box::pin(async move {
-            let value: Option<String> = self
-                .connection
-                .run(|mut c| async move { redis::cmd("GET").arg(key).query_async(&mut c).await })
-                .await?;
-            let Some(value) = value else { return Ok(None) };
-            // Not the error's text: it could quote the value.
-            let entry: Entry = serde_json::from_str(&value).map_err(|_| {
-                StoreError::new(format!("the value under {key} is not a token entry"))
-            })?;
-            Ok(Some(StoredToken {
+            let entry: Option<Entry> = self.get_json(key, "a token entry").await?;
+            Ok(entry.map(|entry| StoredToken {
                 value: entry.access_token,
                 expires_at: UNIX_EPOCH + Duration::from_millis(entry.expires_at_ms),
             }))
@@ -100,9 +107,7 @@ impl TokenStore for RedisTokenStore {
                         .unwrap_or_default(),
                 ),
             };
-            let value = serde_json::to_string(&entry)
-                .map_err(|_| StoreError::new("a token entry could not be encoded"))?;
-            self.set_for(key, value, ttl).await
+            self.set_json(key, &entry, ttl, "a token entry").await
         })
     }
 
@@ -168,39 +173,10 @@ impl TokenStore for RedisTokenStore {
         failure: &'a FetchFailure,
         ttl: Duration,
     ) -> StoreFuture<'a, ()> {
-        Box::pin(async move {
-            let entry = FailureEntry {
-                id: failure.id.clone(),
-                status: failure.status,
-                code: failure.code,
-                message: failure.message.clone(),
-                retry_after_ms: failure.retry_after_ms,
-                attempts: failure.attempts,
-            };
-            let value = serde_json::to_string(&entry)
-                .map_err(|_| StoreError::new("a failure entry could not be encoded"))?;
-            self.set_for(key, value, ttl).await
-        })
+        Box::pin(self.set_json(key, failure, ttl, "a failure entry"))
     }
 
     fn get_failure<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<FetchFailure>> {
-        Box::pin(async move {
-            let value: Option<String> = self
-                .connection
-                .run(|mut c| async move { redis::cmd("GET").arg(key).query_async(&mut c).await })
-                .await?;
-            let Some(value) = value else { return Ok(None) };
-            let entry: FailureEntry = serde_json::from_str(&value).map_err(|_| {
-                StoreError::new(format!("the value under {key} is not a failure entry"))
-            })?;
-            Ok(Some(FetchFailure {
-                id: entry.id,
-                status: entry.status,
-                code: entry.code,
-                message: entry.message,
-                retry_after_ms: entry.retry_after_ms,
-                attempts: entry.attempts,
-            }))
-        })
+        Box::pin(self.get_json(key, "a failure entry"))
     }
 }

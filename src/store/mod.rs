@@ -27,6 +27,7 @@ mod memory;
 pub use memory::MemoryTokenStore;
 
 use crate::SecretToken;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -53,8 +54,10 @@ impl StoredToken {
 
 /// A token fetch the gateway refused, as the client that fetched for everyone shares it with
 /// the clients waiting for that fetch: they fail with the same error instead of each fetching
-/// in turn. Nothing in it is a secret.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// in turn. Nothing in it is a secret. It serializes as camelCase JSON (what the Redis store
+/// keeps), for a store of your own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FetchFailure {
     /// Names this failure: a client ignores the one it found before it began to wait.
     pub id: String,
