@@ -443,26 +443,12 @@ impl Runtime {
         let started = Instant::now();
         let response = match self.http.execute(request).await {
             Ok(response) => response,
-            Err(error) => {
-                tracing::debug!(operation = operation.name, %error, "request failed");
-                self.metrics.attempt(
-                    operation,
-                    AttemptEnd::Failed(failure_type(&error)),
-                    started.elapsed(),
-                );
-                return Attempted::Failed(error);
-            }
+            Err(error) => return self.no_answer(operation, error, started, "sending the request"),
         };
         let answer = match Answer::read(response, self.max_response_bytes).await {
             Ok(answer) => answer,
             Err((_, Unread::Failed(error))) => {
-                tracing::debug!(operation = operation.name, %error, "reading the response failed");
-                self.metrics.attempt(
-                    operation,
-                    AttemptEnd::Failed(failure_type(&error)),
-                    started.elapsed(),
-                );
-                return Attempted::Failed(error);
+                return self.no_answer(operation, error, started, "reading the response");
             }
             Err((status, Unread::TooLarge)) => {
                 self.metrics.attempt(
@@ -497,6 +483,21 @@ impl Runtime {
             tracing::trace!(operation = operation.name, body = %excerpt, "response body");
         }
         Attempted::Answered(answer)
+    }
+
+    /// An attempt that got no answer: `step` (sending, reading) failed.
+    fn no_answer(
+        &self,
+        operation: &'static Operation,
+        error: reqwest::Error,
+        started: Instant,
+        step: &str,
+    ) -> Attempted {
+        tracing::debug!(operation = operation.name, %error, "{step} failed");
+        let error_type = failure_type(&error);
+        self.metrics
+            .attempt(operation, AttemptEnd::Failed(error_type), started.elapsed());
+        Attempted::Failed(error)
     }
 
     fn url(&self, operation: &'static Operation) -> Result<&Url, Error> {
