@@ -50,6 +50,10 @@ fn read<T: Clone>(m: &RwLock<T>) -> T {
     m.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
+fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(|e| e.into_inner())
+}
+
 impl TokenCache {
     pub(crate) fn new(source: Arc<dyn TokenSource>, clock: Arc<dyn Clock>) -> Self {
         Self {
@@ -105,8 +109,7 @@ impl TokenCache {
         let task = tokio::spawn(async move {
             let outcome = inner.source.fetch(stale).await.map(|token| {
                 let token = Arc::new(token);
-                *inner.current.write().unwrap_or_else(|e| e.into_inner()) =
-                    Some(Arc::clone(&token));
+                *write(&inner.current) = Some(Arc::clone(&token));
                 token
             });
             // The flight ends here, after the token is stored: a caller that comes later
@@ -131,11 +134,7 @@ impl TokenCache {
     /// Forgets the token sent as `header` if it is still the cached one (a 401 proved it
     /// dead); a newer token fetched meanwhile by another caller is kept.
     pub(crate) fn invalidate(&self, header: &HeaderValue) {
-        let mut current = self
-            .inner
-            .current
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut current = write(&self.inner.current);
         if let Some(dead) = current.take_if(|t| t.header == *header) {
             *lock(&self.inner.refused) = Some(dead.value.clone());
         }
@@ -148,11 +147,7 @@ impl TokenCache {
 
     /// Takes the cached token out (for revocation).
     pub(crate) fn take(&self) -> Option<Arc<CachedToken>> {
-        self.inner
-            .current
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
+        write(&self.inner.current).take()
     }
 }
 

@@ -3,8 +3,8 @@
 //! A call is checked and encoded once ([`Payload`]) into a [`Call`], run when awaited by the
 //! orchestrator ([`Runtime::execute`]: deadline, rate limit, then per attempt the token, the
 //! request, the body read once within its limit, the classification, and the retry, replay or
-//! end), and its final answer is decoded once into the operation's `data` ([`conclude`]). Nothing here knows an endpoint: the operation's
-//! table entry says how to send it.
+//! end), and its final answer is decoded once into the operation's `data` ([`conclude`]).
+//! Nothing here knows an endpoint: the operation's table entry says how to send it.
 
 mod answer;
 mod call;

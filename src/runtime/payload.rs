@@ -29,29 +29,27 @@ impl Payload {
                 format!("the request cannot be encoded: {e}"),
             )
         };
-        match (operation.body, operation.retry) {
-            (BodyFormat::Form, _) => serde_urlencoded::to_string(body)
-                .map(|form| Self {
-                    body: Bytes::from(form),
-                    request_id: None,
-                })
-                .map_err(|e| unencodable(&e)),
+        let (body, request_id) = match (operation.body, operation.retry) {
+            (BodyFormat::Form, _) => (
+                serde_urlencoded::to_string(body)
+                    .map_err(|e| unencodable(&e))?
+                    .into_bytes(),
+                None,
+            ),
             (BodyFormat::Json, RetryClass::IdempotencyKey(field)) => {
                 let mut json = serde_json::to_value(body).map_err(|e| unencodable(&e))?;
                 let request_id = ensure_key(&mut json, field);
-                let body = serde_json::to_vec(&json).map_err(|e| unencodable(&e))?;
-                Ok(Self {
-                    body: Bytes::from(body),
+                (
+                    serde_json::to_vec(&json).map_err(|e| unencodable(&e))?,
                     request_id,
-                })
+                )
             }
-            (BodyFormat::Json, _) => serde_json::to_vec(body)
-                .map(|body| Self {
-                    body: Bytes::from(body),
-                    request_id: None,
-                })
-                .map_err(|e| unencodable(&e)),
-        }
+            (BodyFormat::Json, _) => (serde_json::to_vec(body).map_err(|e| unencodable(&e))?, None),
+        };
+        Ok(Self {
+            body: Bytes::from(body),
+            request_id,
+        })
     }
 }
 
