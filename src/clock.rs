@@ -1,22 +1,38 @@
-//! Time as the token cache and the retry loop see it, replaceable so that expiry and backoff
-//! are testable without sleeping.
+//! Time as the SDK sees it: the one source of "now", of waits and of timeouts, replaceable so
+//! that deadlines, backoff and token expiry are testable without sleeping.
+//!
+//! Nothing else in the crate reads `Instant::now`, `SystemTime::now` or Tokio's timer.
 
+use crate::sync::lock;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant, SystemTime};
 
-/// A wait handed out by [`Clock::sleep`].
+/// A wait handed out by [`Clock::sleep`] and [`Clock::timer`].
 pub type Sleep = Pin<Box<dyn Future<Output = ()> + Send>>;
 
-/// A monotonic clock, and the way to wait on it.
+/// A monotonic clock, the wall clock beside it, and the ways to wait on them.
 pub trait Clock: Send + Sync + std::fmt::Debug + 'static {
     /// The current instant.
     fn now(&self) -> Instant;
 
+    /// The current wall-clock time (for `Retry-After` as an HTTP-date). The default reads the
+    /// system's.
+    fn wall(&self) -> SystemTime {
+        SystemTime::now()
+    }
+
     /// Waits `duration` (retry backoff, `Retry-After`). The default waits for real, on Tokio's
     /// timer.
     fn sleep(&self, duration: Duration) -> Sleep {
+        Box::pin(tokio::time::sleep(duration))
+    }
+
+    /// A wait that ends a timeout (a call's deadline around a token fetch or a rate-limit
+    /// wait): it ends when `duration` has passed on this clock. The default waits for real.
+    fn timer(&self, duration: Duration) -> Sleep {
         Box::pin(tokio::time::sleep(duration))
     }
 }
@@ -31,17 +47,55 @@ impl Clock for SystemClock {
     }
 }
 
+/// The system clock, shared: for the parts that live outside any one client (a fleet's
+/// Redis connection and its ledger, which pace against Redis's own real-time expiry).
+pub(crate) fn system() -> Arc<dyn Clock> {
+    static SYSTEM: OnceLock<Arc<dyn Clock>> = OnceLock::new();
+    Arc::clone(SYSTEM.get_or_init(|| Arc::new(SystemClock)))
+}
+
+/// `future`, given at most `left` on `clock` when there is a limit (`None`: it ran out).
+pub(crate) async fn within<F: Future>(
+    clock: &dyn Clock,
+    left: Option<Duration>,
+    future: F,
+) -> Option<F::Output> {
+    let Some(left) = left else {
+        return Some(future.await);
+    };
+    if left.is_zero() {
+        return None;
+    }
+    let timer = clock.timer(left);
+    let future = std::pin::pin!(future);
+    match futures_util::future::select(future, timer).await {
+        futures_util::future::Either::Left((output, _)) => Some(output),
+        futures_util::future::Either::Right(_) => None,
+    }
+}
+
 /// A clock that moves only when told to, or when the client waits on it: pair it with the
 /// mock gateway's clock to test token expiry without waiting.
 ///
 /// A [`sleep`](Clock::sleep) on it returns at once after moving the clock forward by the
 /// duration, and is recorded: [`slept`](ManualClock::slept) lists the waits, so a test can
-/// check a retry waited exactly what `Retry-After` said without spending that time.
+/// check a retry waited exactly what `Retry-After` said without spending that time. A
+/// [`timer`](Clock::timer) on it ends when the clock is moved past it (by
+/// [`advance`](ManualClock::advance) or a sleep), never by itself. Its
+/// [`wall`](Clock::wall) time is the system's, moved forward as far as the clock was.
 #[derive(Debug)]
 pub struct ManualClock {
     start: Instant,
-    elapsed: Mutex<Duration>,
-    sleeps: Mutex<Vec<Duration>>,
+    /// Shared with the timers it hands out.
+    state: Arc<Mutex<Manual>>,
+}
+
+#[derive(Debug, Default)]
+struct Manual {
+    elapsed: Duration,
+    sleeps: Vec<Duration>,
+    /// The timers waiting for the clock to pass them.
+    timers: Vec<Waker>,
 }
 
 impl ManualClock {
@@ -49,29 +103,29 @@ impl ManualClock {
     pub fn new() -> Self {
         Self {
             start: Instant::now(),
-            elapsed: Mutex::new(Duration::ZERO),
-            sleeps: Mutex::new(Vec::new()),
+            state: Arc::new(Mutex::new(Manual::default())),
         }
     }
 
     /// Moves the clock forward.
     pub fn advance(&self, by: Duration) {
-        *lock(&self.elapsed) += by;
+        let timers = {
+            let mut state = lock(&self.state);
+            state.elapsed += by;
+            std::mem::take(&mut state.timers)
+        };
+        timers.into_iter().for_each(Waker::wake);
     }
 
     /// Every wait the client asked of this clock, in order.
     pub fn slept(&self) -> Vec<Duration> {
-        lock(&self.sleeps).clone()
+        lock(&self.state).sleeps.clone()
     }
 
     /// How long this clock has been moved forward, by [`advance`](Self::advance) and waits.
     pub fn elapsed(&self) -> Duration {
-        *lock(&self.elapsed)
+        lock(&self.state).elapsed
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Default for ManualClock {
@@ -82,13 +136,46 @@ impl Default for ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> Instant {
-        self.start + *lock(&self.elapsed)
+        self.start + self.elapsed()
+    }
+
+    /// The system's wall clock moved forward as far as this clock was: the HTTP-dates it is
+    /// compared with come from real servers.
+    fn wall(&self) -> SystemTime {
+        SystemTime::now() + self.elapsed()
     }
 
     fn sleep(&self, duration: Duration) -> Sleep {
-        lock(&self.sleeps).push(duration);
+        lock(&self.state).sleeps.push(duration);
         self.advance(duration);
         // Still a suspension point, like a real wait: other tasks get to run.
         Box::pin(tokio::task::yield_now())
+    }
+
+    fn timer(&self, duration: Duration) -> Sleep {
+        Box::pin(ManualTimer {
+            state: Arc::clone(&self.state),
+            until: self.elapsed() + duration,
+        })
+    }
+}
+
+/// A timer of a [`ManualClock`]: ready once the clock's elapsed time reaches `until`.
+struct ManualTimer {
+    state: Arc<Mutex<Manual>>,
+    until: Duration,
+}
+
+impl Future for ManualTimer {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut state = lock(&self.state);
+        if state.elapsed >= self.until {
+            Poll::Ready(())
+        } else {
+            state.timers.push(cx.waker().clone());
+            Poll::Pending
+        }
     }
 }

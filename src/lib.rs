@@ -128,13 +128,14 @@ mod generated;
 mod json_request;
 pub mod limiter;
 mod metrics;
-mod operation;
+pub mod operation;
 mod pagination;
 mod responses;
 mod retry;
 mod runtime;
 mod secret;
 pub mod store;
+mod sync;
 mod validate;
 
 pub use auth::IssuedToken;
@@ -160,8 +161,8 @@ pub mod types {
     pub use crate::generated::raw::types::*;
 }
 pub use limiter::RateLimiter;
-#[allow(deprecated)]
-pub use operation::{Auth, BodyFormat, Check, FieldRule, Operation, Retry, RetryClass};
+pub use operation::Operation;
+pub use pagination::{Page, Walk};
 pub use retry::RetryPolicy;
 pub use runtime::{Call, Response, ResponseMetadata, WithResponse};
 pub use secret::SecretToken;

@@ -1,5 +1,6 @@
-//! What the spec says about each operation (auth, scopes, retry class, the rules of its fields), for
-//! the cross-cutting layer: validation, auth, errors, retries.
+//! What the spec says about each operation (auth, scopes, retry class, the rules of its
+//! fields): the table the generated code fills and the hand-written layer reads (validation,
+//! auth, errors, retries). [`Operation`] is also at the crate root.
 
 /// How an operation authenticates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,13 +21,6 @@ pub enum RetryClass {
     /// Never re-sent once it may have reached the server.
     Never,
 }
-
-/// The former name of [`RetryClass`].
-#[deprecated(
-    since = "0.2.0",
-    note = "renamed RetryClass (the spec's retry class of an operation)"
-)]
-pub type Retry = RetryClass;
 
 /// How an operation's request body is encoded (its content type in the spec).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +67,8 @@ pub struct Operation {
     pub body: BodyFormat,
     /// The rules of its request fields, checked before sending.
     pub rules: &'static [FieldRule],
+    /// Its place in [`Operation::all`]: what the client's tables are indexed by.
+    pub(crate) index: usize,
 }
 
 impl Operation {
@@ -85,20 +81,16 @@ impl Operation {
     pub fn find(name: &str) -> Option<&'static Operation> {
         Self::all().iter().find(|op| op.name == name)
     }
-
-    /// Its place in [`Operation::all`] (`None` for a copy made outside the table).
-    pub(crate) fn index(&'static self) -> Option<usize> {
-        Self::all().iter().position(|op| std::ptr::eq(op, self))
-    }
 }
 
 /// One field of a request and the rule it follows, from the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FieldRule {
     /// The wire name, e.g. `pageSize`.
     pub field: &'static str,
-    /// The Rust field name, e.g. `page_size`.
-    pub rust_name: &'static str,
+    /// The Rust field name, e.g. `page_size` (what the request type's conversion names).
+    pub(crate) rust_name: &'static str,
     /// Whether the field is required.
     pub required: bool,
     /// What the user reads when the value breaks the rule.
@@ -111,6 +103,7 @@ pub struct FieldRule {
 
 /// The rule of one request field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Check {
     /// A string of at least / at most so many characters.
     Text {

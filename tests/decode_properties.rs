@@ -112,8 +112,8 @@ fn check(operation: &str, status: u16, body: &[u8]) -> Result<(), TestCaseError>
     };
     if let Err(error) = outcome {
         let text = format!("{error} {error:?}");
-        let token_endpoint =
-            Operation::find(operation).is_some_and(|op| op.auth == rizzitgo_open_api::Auth::Basic);
+        let token_endpoint = Operation::find(operation)
+            .is_some_and(|op| op.auth == rizzitgo_open_api::operation::Auth::Basic);
         prop_assert!(
             !(token_endpoint && text.contains(TOKEN)),
             "a token in an error: {text}"

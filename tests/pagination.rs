@@ -201,3 +201,103 @@ async fn records_added_between_pages_are_not_yielded_twice_and_the_walk_ends_cle
     );
     assert_eq!(gateway.stats().endpoint(QC_PAGE), 6);
 }
+
+#[tokio::test]
+async fn each_page_says_its_number() {
+    let (_gateway, client) = setup().await;
+    let numbers: Vec<u32> = client
+        .goods_qc_page_pages(
+            QcPageRequest::builder()
+                .page_size(10u32)
+                .completion_time(june()),
+        )
+        .map_ok(|page| page.number())
+        .try_collect()
+        .await
+        .unwrap();
+    // 54 records, ten a page.
+    assert_eq!(numbers, [1, 2, 3, 4, 5, 6]);
+}
+
+#[tokio::test]
+async fn a_walk_takes_the_options_of_a_call_for_every_page() {
+    let (gateway, client) = setup().await;
+    let walk = |client: &Client| {
+        client
+            .goods_qc_page_pages(
+                QcPageRequest::builder()
+                    .page_size(10u32)
+                    .completion_time(june()),
+            )
+            .header("x-shop", "north-1")
+    };
+    let pages: Vec<_> = walk(&client).try_collect().await.unwrap();
+    assert_eq!(pages.len(), 6);
+    let shops: Vec<_> = gateway
+        .stats()
+        .requests
+        .iter()
+        .filter(|r| r.path == QC_PAGE)
+        .map(|r| r.header("x-shop").unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(shops, ["north-1"; 6], "the header on every page");
+
+    // The walk's retry policy: once, so the first 503 ends it.
+    gateway.reset_stats();
+    gateway.fail_next(1, Failure::http(503));
+    let error = walk(&client)
+        .retry_policy(rizzitgo_open_api::RetryPolicy::none())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(error.is_server_error(), "{error}");
+    assert_eq!(error.attempts(), 1);
+    assert_eq!(gateway.stats().endpoint(QC_PAGE), 1);
+
+    // A header the SDK owns is refused for the walk, nothing sent.
+    gateway.reset_stats();
+    let error = walk(&client)
+        .header("tenant-id", "2")
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(error.is_config(), "{error}");
+    assert_eq!(gateway.stats().endpoint(QC_PAGE), 0);
+}
+
+#[tokio::test]
+async fn the_whole_walk_deadline_ends_it_between_pages_on_the_clients_clock() {
+    let gateway = common::gateway(ErrorStyle::Http200).await;
+    let (builder, clock) = common::manual_builder(&gateway);
+    let client = builder.build().unwrap();
+    let mut pages = client
+        .goods_qc_page_pages(
+            QcPageRequest::builder()
+                .page_size(10u32)
+                .completion_time(june()),
+        )
+        .deadline(std::time::Duration::from_secs(30));
+    let first = pages.try_next().await.unwrap().unwrap();
+    assert_eq!(first.number(), 1);
+    // The walk has been running for its whole deadline: the next page is not fetched.
+    clock.advance(std::time::Duration::from_secs(30));
+    let error = pages.try_next().await.unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    assert!(pages.try_next().await.unwrap().is_none(), "the walk ended");
+    assert_eq!(gateway.stats().endpoint(QC_PAGE), 1);
+}
+
+#[tokio::test]
+async fn a_page_deadline_bounds_each_page_call() {
+    let gateway = common::gateway(ErrorStyle::Http200).await;
+    let client = common::client(&gateway);
+    client.issue_token().await.unwrap();
+    gateway.set_latency(std::time::Duration::from_millis(300));
+    let error = client
+        .goods_qc_page_stream(QcPageRequest::builder().completion_time(june()))
+        .page_deadline(std::time::Duration::from_millis(100))
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+}

@@ -6,6 +6,7 @@ mod common;
 use rizzitgo_mock_gateway::{Failure, MockGateway, seed};
 use rizzitgo_open_api::types::GoodsRequest;
 use rizzitgo_open_api::{ErrorKind, RetryPolicy};
+use std::future::IntoFuture;
 use std::time::{Duration, Instant};
 
 const DETAIL: &str = "/open-api/goods/detail";
@@ -243,4 +244,20 @@ async fn the_interactive_preset_does_not_wait_out_a_long_retry_after() {
     // A short one is waited for.
     gateway.fail_next(1, Failure::http(429).retry_after("1"));
     client.goods_detail(request()).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_call_owns_its_client_and_can_be_spawned() {
+    let gateway = MockGateway::start().await.unwrap();
+    let client = common::client(&gateway);
+    let handles: Vec<_> = (0..4)
+        .map(|_| tokio::spawn(client.goods_detail(request()).into_future()))
+        .collect();
+    // The client may go away: each call holds what it needs.
+    drop(client);
+    for handle in handles {
+        let goods = handle.await.unwrap().unwrap();
+        assert_eq!(goods.goods_id.as_deref(), Some(seed::GOODS_ID));
+    }
+    assert_eq!(gateway.stats().endpoint(DETAIL), 4);
 }

@@ -71,7 +71,7 @@ impl Output {
     pub(crate) async fn pages<P, S>(&self, pages: S, spec: &Spec) -> Result<(), Failure>
     where
         P: Serialize,
-        S: Stream<Item = Result<P, rizzitgo_open_api::Error>>,
+        S: Stream<Item = Result<rizzitgo_open_api::Page<P>, rizzitgo_open_api::Error>>,
     {
         let items = spec.paging.as_ref().map_or("list", |p| p.items);
         let mut pages = std::pin::pin!(pages);
@@ -85,7 +85,7 @@ impl Output {
             let page = match pages.next().await {
                 None => break Ok(()),
                 Some(Err(error)) => break Err(Failure::from(error)),
-                Some(Ok(page)) => to_value(&page)?,
+                Some(Ok(page)) => to_value(page.data())?,
             };
             let records = match page.get(items) {
                 Some(Value::Array(records)) => records.clone(),

@@ -5,7 +5,7 @@ mod common;
 
 use common::{Creds, DEMO, assert_no_secret, rizzitgo};
 use rizzitgo_mock_gateway::{MockGateway, seed};
-use rizzitgo_open_api::{Auth, Operation};
+use rizzitgo_open_api::{Operation, operation::Auth};
 
 /// (subcommand, SDK operation, args, a JSON pointer into the output and its expected value)
 const CASES: &[(&str, &str, &[&str], &str, &str)] = &[

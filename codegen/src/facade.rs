@@ -1,5 +1,6 @@
-//! The methods on `crate::Client` (each hands its validated request to `crate::runtime`, the
-//! only module generated code calls) and the operation table.
+//! The methods on `crate::Client` and the operation table. The generated code meets the
+//! hand-written layer only through `crate::generated::support` (the call, the decoders, the
+//! page walk and the operation table's types).
 
 use crate::model::{
     Auth, Check, FieldRule, NamedCode, OperationModel, Pagination, Retry, snake_case,
@@ -9,7 +10,12 @@ use quote::{format_ident, quote};
 
 /// Tokens of the facade file.
 pub fn tokens(ops: &[OperationModel], codes: &[NamedCode]) -> TokenStream {
-    let entries = ops.iter().map(table_entry);
+    let entries = ops.iter().enumerate().map(|(i, op)| table_entry(i, op));
+    let statics = ops.iter().enumerate().map(|(i, op)| {
+        let name = format_ident!("{}", op.method_name.to_uppercase());
+        let doc = format!("The `{}` operation.", op.operation_id);
+        quote!(#[doc = #doc] #[allow(dead_code)] pub(crate) static #name: &support::Operation = &super::OPERATIONS[#i];)
+    });
     // The token endpoints are driven by the token cache, not by users.
     let methods = ops
         .iter()
@@ -29,7 +35,14 @@ pub fn tokens(ops: &[OperationModel], codes: &[NamedCode]) -> TokenStream {
     let business_code = business_code(codes);
     quote! {
         /// Every operation of the spec, in spec order.
-        pub(crate) static OPERATIONS: [crate::Operation; #count] = [#(#entries),*];
+        pub(crate) static OPERATIONS: [support::Operation; #count] = [#(#entries),*];
+
+        /// Each operation by its method name in capitals (`ops::ISSUE_TOKEN`): what the
+        /// hand-written layer refers to, without a lookup.
+        pub(crate) mod ops {
+            use super::support;
+            #(#statics)*
+        }
 
         impl crate::Client {
             #(#methods)*
@@ -66,12 +79,12 @@ fn example_types(ops: &[OperationModel]) -> TokenStream {
         let required = if op.nullable_data {
             quote!(.map(drop))
         } else {
-            quote!(.and_then(|data| crate::runtime::required(operation, &exchange, data)).map(drop))
+            quote!(.and_then(|data| support::required(operation, &finished, data)).map(drop))
         };
         quote! {
             #name => {
                 let operation = &super::OPERATIONS[#index];
-                crate::runtime::conclude::<#data>(operation, &exchange)#required
+                support::conclude::<#data>(operation, &finished)#required
             }
         }
     });
@@ -83,6 +96,8 @@ fn example_types(ops: &[OperationModel]) -> TokenStream {
         /// Support for the SDK's own tests: not part of the API.
         #[doc(hidden)]
         pub mod __examples {
+            use super::support;
+
             /// Decodes `value` as the type generated for `schema` and encodes it back;
             /// `None` for a schema that is neither a request body nor a success envelope.
             pub fn roundtrip(
@@ -103,7 +118,7 @@ fn example_types(ops: &[OperationModel]) -> TokenStream {
                 body: &[u8],
             ) -> ::std::option::Option<::std::result::Result<(), crate::Error>> {
                 let status = ::reqwest::StatusCode::from_u16(status).ok()?;
-                let exchange = crate::runtime::Exchange::answered(status, body);
+                let finished = support::answered(status, body);
                 Some(match operation {
                     #(#decoders)*
                     _ => return None,
@@ -122,7 +137,7 @@ fn example_types(ops: &[OperationModel]) -> TokenStream {
     }
 }
 
-fn table_entry(op: &OperationModel) -> TokenStream {
+fn table_entry(index: usize, op: &OperationModel) -> TokenStream {
     let OperationModel {
         operation_id,
         method_name,
@@ -133,24 +148,24 @@ fn table_entry(op: &OperationModel) -> TokenStream {
         ..
     } = op;
     let auth = match op.auth {
-        Auth::Basic => quote!(crate::operation::Auth::Basic),
-        Auth::Bearer => quote!(crate::operation::Auth::Bearer),
+        Auth::Basic => quote!(support::Auth::Basic),
+        Auth::Bearer => quote!(support::Auth::Bearer),
     };
     let rules = op.rules.iter().map(rule_entry);
     let body = if op.content_type == "application/x-www-form-urlencoded" {
-        quote!(crate::operation::BodyFormat::Form)
+        quote!(support::BodyFormat::Form)
     } else {
-        quote!(crate::operation::BodyFormat::Json)
+        quote!(support::BodyFormat::Json)
     };
     let retry = match &op.retry {
-        Retry::Safe => quote!(crate::operation::RetryClass::Safe),
+        Retry::Safe => quote!(support::RetryClass::Safe),
         Retry::IdempotencyKey(field) => {
-            quote!(crate::operation::RetryClass::IdempotencyKey(#field))
+            quote!(support::RetryClass::IdempotencyKey(#field))
         }
-        Retry::Never => quote!(crate::operation::RetryClass::Never),
+        Retry::Never => quote!(support::RetryClass::Never),
     };
     quote! {
-        crate::Operation {
+        support::Operation {
             name: #method_name,
             operation_id: #operation_id,
             method: #http_method,
@@ -161,6 +176,7 @@ fn table_entry(op: &OperationModel) -> TokenStream {
             retry: #retry,
             body: #body,
             rules: &[#(#rules),*],
+            index: #index,
         }
     }
 }
@@ -184,18 +200,18 @@ fn rule_entry(rule: &FieldRule) -> TokenStream {
                 opt(&min_len.map(|n| n as i64)),
                 opt(&max_len.map(|n| n as i64)),
             );
-            quote!(crate::operation::Check::Text { min_len: #min, max_len: #max })
+            quote!(support::Check::Text { min_len: #min, max_len: #max })
         }
         Check::Integer { min, max, one_of } => {
             let (min, max) = (opt(min), opt(max));
-            quote!(crate::operation::Check::Integer { min: #min, max: #max, one_of: &[#(#one_of),*] })
+            quote!(support::Check::Integer { min: #min, max: #max, one_of: &[#(#one_of),*] })
         }
-        Check::DateTime => quote!(crate::operation::Check::DateTime),
-        Check::DateTimeRange => quote!(crate::operation::Check::DateTimeRange),
-        Check::Other => quote!(crate::operation::Check::Other),
+        Check::DateTime => quote!(support::Check::DateTime),
+        Check::DateTimeRange => quote!(support::Check::DateTimeRange),
+        Check::Other => quote!(support::Check::Other),
     };
     quote! {
-        crate::operation::FieldRule {
+        support::FieldRule {
             field: #field,
             rust_name: #rust_name,
             required: #required,
@@ -214,22 +230,22 @@ fn method(index: usize, op: &OperationModel) -> TokenStream {
     let (output, decode) = if op.nullable_data {
         (
             quote!(::std::option::Option<#data>),
-            quote!(crate::runtime::nullable_data),
+            quote!(support::nullable_data),
         )
     } else {
-        (quote!(#data), quote!(crate::runtime::data))
+        (quote!(#data), quote!(support::data))
     };
     let doc = doc(op);
     quote! {
         #[doc = #doc]
-        pub fn #name<B>(&self, body: B) -> crate::Call<'_, #output>
+        pub fn #name<B>(&self, body: B) -> crate::Call<#output>
         where
             B: ::std::convert::TryInto<#body>,
             <B as ::std::convert::TryInto<#body>>::Error: ::std::fmt::Display,
         {
             // Every rule of the spec is checked before sending: a refused request never leaves
             // the process.
-            crate::runtime::call::<B, #body, _>(self.pipeline(), &OPERATIONS[#index], body, #decode)
+            support::call::<B, #body, _>(self, &OPERATIONS[#index], body, #decode)
         }
     }
 }
@@ -344,7 +360,7 @@ fn shape(op: &OperationModel, p: &Pagination) -> TokenStream {
     };
     let (total, total_pages) = (count(&p.total), count(&p.total_pages));
     quote! {
-        fn #name() -> crate::pagination::Shape<#page, #item> {
+        fn #name() -> support::Shape<#page, #item> {
             fn items(page: &mut #page) -> &mut ::std::vec::Vec<#item> {
                 &mut page.#items
             }
@@ -354,7 +370,7 @@ fn shape(op: &OperationModel, p: &Pagination) -> TokenStream {
             fn total_pages(page: &#page) -> ::std::option::Option<u64> {
                 #total_pages
             }
-            crate::pagination::Shape { items, total, total_pages }
+            support::Shape { items, total, total_pages }
         }
     }
 }
@@ -423,17 +439,15 @@ fn paging_methods(index: usize, op: &OperationModel, p: &Pagination) -> TokenStr
         #[doc = #pages_doc]
         // Generated for any field types: a conversion may be infallible, a binding unneeded.
         #[allow(clippy::unnecessary_fallible_conversions, clippy::let_and_return)]
-        pub fn #pages<B>(
-            &self,
-            filter: B,
-        ) -> impl ::futures_util::Stream<Item = ::std::result::Result<#page, crate::Error>> + Send + 'static + use<B>
+        pub fn #pages<B>(&self, filter: B) -> crate::Walk<crate::Page<#page>>
         where
             B: ::std::convert::Into<#builder>,
         {
             let filter: #builder = filter.into();
             let size: ::std::option::Option<u32> = #size;
             let client = self.clone();
-            crate::pagination::pages(
+            support::pages(
+                support::clock(self),
                 &OPERATIONS[#index],
                 size,
                 move |page: u32, size: ::std::option::Option<u32>| {
@@ -441,23 +455,19 @@ fn paging_methods(index: usize, op: &OperationModel, p: &Pagination) -> TokenStr
                     let request = filter.clone().#page_field(page);
                     #with_size
                 },
-                move |request: #builder| {
-                    let client = client.clone();
-                    async move { client.#name(request).await }
+                move |request: #builder, options| {
+                    ::std::future::IntoFuture::into_future(client.#name(request).with_options(options))
                 },
                 #shape(),
             )
         }
 
         #[doc = #stream_doc]
-        pub fn #stream<B>(
-            &self,
-            filter: B,
-        ) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, crate::Error>> + Send + 'static + use<B>
+        pub fn #stream<B>(&self, filter: B) -> crate::Walk<#item>
         where
             B: ::std::convert::Into<#builder>,
         {
-            crate::pagination::items(self.#pages(filter), #shape().items)
+            support::items(self.#pages(filter), #shape().items)
         }
     }
 }

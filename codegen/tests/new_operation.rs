@@ -71,19 +71,17 @@ fn an_added_operation_becomes_a_typed_method() {
         .replace(",)", ")")
         .replace(",>", ">");
     assert!(
-        facade.contains(
-            "pubfngoods_stock<B>(&self,body:B)->crate::Call<'_,crate::types::GoodsStock>"
-        ),
+        facade.contains("pubfngoods_stock<B>(&self,body:B)->crate::Call<crate::types::GoodsStock>"),
         "{}",
         generated.facade
     );
     assert!(facade.contains("B:::std::convert::TryInto<crate::types::GoodsRequest>"));
 
     assert!(facade.contains(
-        "crate::runtime::call::<B,crate::types::GoodsRequest,_>(self.pipeline(),&OPERATIONS[0usize],body,crate::runtime::data)"
+        "support::call::<B,crate::types::GoodsRequest,_>(self,&OPERATIONS[0usize],body,support::data)"
     ));
     assert!(facade.contains(
-        r#"name:"goods_stock",operation_id:"goodsStock",method:"POST",path:"/open-api/goods/stock",auth:crate::operation::Auth::Bearer,scopes:&["goods:detail:read"],since:"1.5",retry:crate::operation::RetryClass::Safe"#
+        r#"name:"goods_stock",operation_id:"goodsStock",method:"POST",path:"/open-api/goods/stock",auth:support::Auth::Bearer,scopes:&["goods:detail:read"],since:"1.5",retry:support::RetryClass::Safe"#
     ));
     // progenitor generated the response type and the request, and the envelope was replaced;
     // its client is not kept (the SDK's runtime sends every request).

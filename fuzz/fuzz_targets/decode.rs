@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rizzitgo_open_api::{__examples::decode, Auth, Operation};
+use rizzitgo_open_api::{__examples::decode, Operation, operation::Auth};
 
 /// The token-shaped secret of the property tests (also in `decode.dict`, so libFuzzer plants it).
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";

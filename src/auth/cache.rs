@@ -8,7 +8,9 @@
 
 use super::{CachedToken, Stale, TokenSource};
 use crate::clock::Clock;
-use crate::{Error, Operation, SecretToken};
+use crate::generated::ops::ISSUE_TOKEN;
+use crate::sync::{lock, write};
+use crate::{Error, SecretToken};
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared};
 use reqwest::header::HeaderValue;
@@ -42,16 +44,8 @@ impl fmt::Debug for TokenCache {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 fn read<T: Clone>(m: &RwLock<T>) -> T {
-    m.read().unwrap_or_else(|e| e.into_inner()).clone()
-}
-
-fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    m.write().unwrap_or_else(|e| e.into_inner())
+    crate::sync::read(m).clone()
 }
 
 impl TokenCache {
@@ -120,7 +114,7 @@ impl TokenCache {
         let shared: Flight = async move {
             task.await.unwrap_or_else(|_| {
                 Err(Error::interrupted(
-                    token_operation(),
+                    Some(ISSUE_TOKEN),
                     "the token fetch ended without an answer (the runtime is shutting down)",
                 ))
             })
@@ -149,9 +143,4 @@ impl TokenCache {
     pub(crate) fn take(&self) -> Option<Arc<CachedToken>> {
         write(&self.inner.current).take()
     }
-}
-
-/// The operation errors of the token machinery are reported under.
-fn token_operation() -> Option<&'static Operation> {
-    Operation::find("issue_token")
 }

@@ -1,12 +1,14 @@
 //! The token request: client credentials (Basic), a form body and `tenant-id`, sent through
-//! the same orchestrator as every call (retries included: the spec marks it retry-safe, a
+//! the same orchestrator, attempt and retry loop as every call, authenticated by the client's
+//! credentials instead of a token (retries included: the spec marks it retry-safe, a
 //! second token request only issues a second token). Path, body and answer types come from
 //! the spec.
 
-use super::{CachedToken, Fetch, Stale, TokenSource};
+use super::{Authorizer, CachedToken, Fetch, Stale, TokenSource};
+use crate::Error;
+use crate::generated::ops::ISSUE_TOKEN;
 use crate::runtime::{self, CallOptions, Payload, Runtime};
 use crate::types::{AccessToken, TokenRequest, TokenRequestGrantType};
-use crate::{Error, Operation};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -34,7 +36,7 @@ impl TokenSource for TokenEndpoint {
     fn fetch(&self, _stale: Stale) -> Fetch {
         let runtime = Arc::clone(&self.runtime);
         Box::pin(async move {
-            let operation = token_operation()?;
+            let operation = ISSUE_TOKEN;
             let fetched = request_token(&runtime).await;
             runtime.metrics.token_fetch(
                 fetched
@@ -56,16 +58,10 @@ impl TokenSource for TokenEndpoint {
     }
 }
 
-/// The token operation of the spec.
-fn token_operation() -> Result<&'static Operation, Error> {
-    Operation::find("issue_token")
-        .ok_or_else(|| Error::config("the spec has no issue_token operation"))
-}
-
 /// Requests a client-credentials token: the gateway's answer, and when (on the client's clock)
 /// the request was sent, from which its lifetime counts.
 pub(crate) async fn request_token(runtime: &Runtime) -> Result<(AccessToken, Instant), Error> {
-    let operation = token_operation()?;
+    let operation = ISSUE_TOKEN;
     let body = TokenRequest {
         grant_type: TokenRequestGrantType::ClientCredentials,
         scope: runtime.scopes.clone(),
@@ -76,9 +72,10 @@ pub(crate) async fn request_token(runtime: &Runtime) -> Result<(AccessToken, Ins
         internal: true,
         ..CallOptions::default()
     };
-    let exchange = runtime.execute(None, operation, payload, &options).await?;
-    let token: Option<AccessToken> = runtime::conclude(operation, &exchange)?;
-    let token = runtime::required(operation, &exchange, token)?;
+    let auth = Authorizer::Basic(&runtime.basic);
+    let finished = runtime.execute(auth, operation, payload, &options).await?;
+    let token: Option<AccessToken> = runtime::conclude(operation, &finished)?;
+    let token = runtime::required(operation, &finished, token)?;
     tracing::debug!(
         expires_in = token.expires_in,
         scope = token.scope.as_deref().unwrap_or_default(),

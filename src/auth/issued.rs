@@ -1,8 +1,9 @@
 //! A token issued on request, with what the gateway granted: for tools that show whether
 //! credentials work (the `rizzitgo token` command), not for calls, which manage their own.
 
+use crate::clock::{Clock, SystemClock};
 use crate::runtime;
-use crate::{Client, Error, Operation, SecretToken};
+use crate::{Client, Error, SecretToken};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -41,7 +42,9 @@ impl IssuedToken {
 
     /// What is left of the lifetime now, counted from when the token request was sent.
     pub fn remaining(&self) -> Duration {
-        self.lifetime.saturating_sub(self.requested_at.elapsed())
+        let now = SystemClock.now();
+        self.lifetime
+            .saturating_sub(now.saturating_duration_since(self.requested_at))
     }
 }
 
@@ -64,7 +67,7 @@ impl Client {
     /// one is yours, to inspect or to [`revoke`](Client::revoke).
     pub async fn issue_token(&self) -> Result<IssuedToken, Error> {
         // On the real clock (the client's may be a test clock), taken before the request.
-        let requested_at = Instant::now();
+        let requested_at = SystemClock.now();
         let (answer, _) = super::endpoint::request_token(self.runtime()).await?;
         Ok(IssuedToken {
             token: answer.access_token,
@@ -84,13 +87,12 @@ impl Client {
     /// Revokes `token` at the gateway (its holder's next call gets 401). `true` when a live
     /// token of this client was revoked, `false` when the gateway knew no such live token.
     pub async fn revoke(&self, token: &SecretToken) -> Result<bool, Error> {
-        let operation = Operation::find("revoke_token")
-            .ok_or_else(|| Error::config("the spec has no revoke_token operation"))?;
+        let operation = crate::generated::ops::REVOKE_TOKEN;
         let body = crate::types::RevokeTokenRequest {
             token: token.clone(),
         };
         runtime::call::<_, crate::types::RevokeTokenRequest, _>(
-            self.pipeline(),
+            self,
             operation,
             body,
             runtime::data,

@@ -4,7 +4,7 @@
 use super::{CachedToken, Fetch, Stale, TokenSource};
 use crate::clock::Clock;
 use crate::store::{FetchFailure, StoredToken, TokenStore};
-use crate::{Error, Operation, SecretToken};
+use crate::{Error, SecretToken};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -304,7 +304,7 @@ impl TokenSource for SharedSource {
 
 /// The error a shared failure stands for: the gateway's answer to the token request.
 fn failure_error(failure: &FetchFailure) -> Option<Error> {
-    let operation = Operation::find("issue_token")?;
+    let operation = crate::generated::ops::ISSUE_TOKEN;
     let status = reqwest::StatusCode::from_u16(failure.status).ok()?;
     Some(Error::shared_failure(
         operation,

@@ -5,7 +5,7 @@ use crate::auth::{SharedSource, SharedTokens, TokenCache, TokenEndpoint, TokenSo
 use crate::clock::{Clock, SystemClock};
 use crate::limiter::{LocalRateLimiter, RateLimiter};
 use crate::metrics::Metrics;
-use crate::retry::{Retrier, RetryPolicy};
+use crate::retry::{RetryBudget, RetryPolicy};
 use crate::runtime::Runtime;
 use crate::store::TokenStore;
 use crate::{Client, Error};
@@ -415,7 +415,8 @@ impl ClientBuilder {
             correlation_header,
             metrics,
             scopes: scopes.clone(),
-            retrier: Retrier::new(self.retry_policy),
+            budget: RetryBudget::new(self.retry_policy.budget()),
+            policy: self.retry_policy,
             clock: Arc::clone(&self.clock),
             limiter,
             max_response_bytes: self.max_response_bytes,

@@ -10,7 +10,7 @@ pub use environment::Environment;
 
 use crate::Error;
 use crate::auth::TokenCache;
-use crate::runtime::{Pipeline, Runtime};
+use crate::runtime::Runtime;
 use std::fmt;
 use std::sync::Arc;
 
@@ -105,12 +105,9 @@ impl Client {
         &self.state.runtime
     }
 
-    /// What this client's calls run through.
-    pub(crate) fn pipeline(&self) -> Pipeline<'_> {
-        Pipeline {
-            runtime: &self.state.runtime,
-            tokens: &self.state.tokens,
-        }
+    /// The token cache its Bearer calls draw from.
+    pub(crate) fn tokens(&self) -> &TokenCache {
+        &self.state.tokens
     }
 
     /// The gateway's base URL.

@@ -1,21 +1,41 @@
 //! Deciding, from one attempt's outcome alone, whether to send the call again and when.
 //!
-//! A pure function of the operation's retry class (from the spec), the outcome and the
-//! `Retry-After` cap: the orchestrator (`crate::runtime`) does the waiting and the re-sending.
+//! A pure function of the operation's auth and retry class (from the spec), the outcome and
+//! the `Retry-After` cap: the retry loop ([`super::RetryLoop`]) does the waiting.
 
-use crate::ErrorKind;
 use crate::operation::{Auth, RetryClass};
 use crate::runtime::Answer;
+use crate::{Error, ErrorKind};
 use std::time::Duration;
 
 /// What one attempt produced.
-pub(crate) enum Outcome<'a> {
-    /// A response, read to the end.
-    Answered(&'a Answer),
-    /// No response: connecting, sending or reading failed.
-    Failed(&'a reqwest::Error),
-    /// The SDK itself ended the attempt (no token could be had, a body over the size limit).
-    Stopped,
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// A response, read to the end and classified.
+    Answered(Answer),
+    /// No response: connecting, sending or reading failed (`reason` says which).
+    NoAnswer { reason: Reason, error: Error },
+    /// The SDK itself ended the attempt (no token could be had, a body over the size limit,
+    /// the deadline).
+    Stopped(Error),
+}
+
+impl Outcome {
+    /// The call's result, when this attempt ends it.
+    pub(crate) fn into_result(self, operation: &'static crate::Operation) -> Result<Answer, Error> {
+        match self {
+            Outcome::Answered(answer) => match answer.failure {
+                None => Ok(answer),
+                Some(_) => Err(Error::answered(operation, &answer)),
+            },
+            Outcome::NoAnswer { error, .. } | Outcome::Stopped(error) => Err(error),
+        }
+    }
+
+    /// Whether the gateway answered with a success.
+    pub(crate) fn succeeded(&self) -> bool {
+        matches!(self, Outcome::Answered(answer) if answer.failure.is_none())
+    }
 }
 
 /// Why an attempt is sent again.
@@ -34,6 +54,17 @@ pub(crate) enum Reason {
 }
 
 impl Reason {
+    /// Why an attempt that got no answer failed.
+    pub(crate) fn of_transport(error: &reqwest::Error) -> Self {
+        if error.is_connect() {
+            Reason::Connect
+        } else if error.is_timeout() {
+            Reason::Timeout
+        } else {
+            Reason::Dropped
+        }
+    }
+
     /// Whether the gateway may have acted on the attempt that failed so.
     pub(crate) fn may_have_been_processed(self) -> bool {
         matches!(self, Reason::Server | Reason::Dropped | Reason::Timeout)
@@ -76,35 +107,26 @@ pub(crate) enum Verdict {
     },
 }
 
-/// What the classifier knows about the operation.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Class {
-    pub(crate) auth: Auth,
-    pub(crate) retry: RetryClass,
-    /// Whether this call already replaced its token once.
-    pub(crate) reauthenticated: bool,
-}
-
 /// Whether and when to send the call again.
-pub(crate) fn classify(class: Class, outcome: &Outcome<'_>, max_retry_after: Duration) -> Verdict {
+/// `reauthenticated`: the call replaced its token once already.
+pub(crate) fn classify(
+    auth: Auth,
+    retry: RetryClass,
+    reauthenticated: bool,
+    outcome: &Outcome,
+    max_retry_after: Duration,
+) -> Verdict {
     // May the gateway have acted on the request? Then only calls that are safe to repeat are
     // repeated: read-only ones, and those carrying their idempotency key.
-    let repeatable = !matches!(class.retry, RetryClass::Never);
+    let repeatable = !matches!(retry, RetryClass::Never);
     match outcome {
-        Outcome::Stopped => Verdict::Done,
-        Outcome::Failed(error) => {
-            let reason = if error.is_connect() {
-                Reason::Connect
-            } else if error.is_timeout() {
-                Reason::Timeout
-            } else {
-                Reason::Dropped
-            };
+        Outcome::Stopped(_) => Verdict::Done,
+        &Outcome::NoAnswer { reason, .. } => {
             let allowed = match reason {
                 Reason::Connect => true,
                 // The first attempt may still be running at the gateway: even an idempotency
                 // key may not yet be recorded there, so only reads are repeated.
-                Reason::Timeout => class.retry == RetryClass::Safe,
+                Reason::Timeout => retry == RetryClass::Safe,
                 _ => repeatable,
             };
             if allowed {
@@ -120,7 +142,7 @@ pub(crate) fn classify(class: Class, outcome: &Outcome<'_>, max_retry_after: Dur
             let reason = match answer.failure {
                 None => return Verdict::Done,
                 Some(ErrorKind::Unauthorized) => {
-                    return if class.auth == Auth::Bearer && !class.reauthenticated {
+                    return if auth == Auth::Bearer && !reauthenticated {
                         Verdict::Reauthenticate
                     } else {
                         Verdict::Done
@@ -136,7 +158,7 @@ pub(crate) fn classify(class: Class, outcome: &Outcome<'_>, max_retry_after: Dur
                 }
                 Some(_) => return Verdict::Done,
             };
-            match answer.retry_after() {
+            match answer.retry_after {
                 Some(after) if after > max_retry_after => Verdict::Done,
                 after => Verdict::Retry { reason, after },
             }
@@ -151,6 +173,15 @@ mod tests {
     use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 
     const CAP: Duration = Duration::from_secs(120);
+
+    /// What the classifier knows of an operation and the call so far.
+    #[derive(Clone, Copy)]
+    struct Class {
+        auth: Auth,
+        retry: RetryClass,
+        reauthenticated: bool,
+    }
+
     const READ: Class = Class {
         auth: Auth::Bearer,
         retry: RetryClass::Safe,
@@ -174,8 +205,16 @@ mod tests {
             reqwest::StatusCode::from_u16(status).unwrap(),
             headers,
             bytes::Bytes::copy_from_slice(body.as_bytes()),
+            std::time::SystemTime::UNIX_EPOCH,
         );
-        classify(class, &Outcome::Answered(&answer), CAP)
+        let outcome = Outcome::Answered(answer);
+        classify(
+            class.auth,
+            class.retry,
+            class.reauthenticated,
+            &outcome,
+            CAP,
+        )
     }
 
     fn retry(reason: Reason, after: Option<u64>) -> Verdict {

@@ -1,13 +1,14 @@
 //! Retries: which outcomes are sent again ([`classify`], a pure function), how long to wait
-//! ([`RetryPolicy`]), how many retries a client may spend ([`quota`]), and the decisions of
-//! one call ([`attempts`]). The loop that waits and re-sends is the orchestrator's
-//! (`crate::runtime`).
+//! ([`RetryPolicy`]), how many retries a client may spend ([`RetryBudget`]), and the loop that
+//! runs a call's attempts under them ([`RetryLoop`], generic over the attempt: tested without
+//! HTTP).
 
-mod attempts;
+mod budget;
 mod classify;
 mod policy;
-mod quota;
+mod retry_loop;
 
-pub(crate) use attempts::{Attempts, Next, Retrier};
+pub(crate) use budget::RetryBudget;
 pub(crate) use classify::{Outcome, Reason};
 pub use policy::RetryPolicy;
+pub(crate) use retry_loop::{Attempt, Deadline, RetryEvents, RetryLoop};

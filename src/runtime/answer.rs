@@ -1,8 +1,7 @@
 //! One reading of a response: status, headers, the body read once within its size limit, and
 //! the envelope's `code`/`msg`. The retry classifier and the error are both made from it.
 
-use crate::ErrorKind;
-use crate::error::Answered;
+use crate::error::ErrorKind;
 use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -21,6 +20,8 @@ pub(crate) struct Answer {
     pub(crate) msg: Cow<'static, str>,
     /// What failed, if anything: [`ErrorKind::of_answer`], decided once.
     pub(crate) failure: Option<ErrorKind>,
+    /// `Retry-After`, as seconds or an HTTP-date (from the wall clock of the reading).
+    pub(crate) retry_after: Option<Duration>,
 }
 
 /// Why a body was not read to the end.
@@ -32,23 +33,31 @@ pub(crate) enum Unread {
 }
 
 impl Answer {
-    /// Reads `response` to the end, at most `limit` bytes of body.
+    /// Reads `response` to the end, at most `limit` bytes of body; `wall` is the time of the
+    /// reading (an HTTP-date `Retry-After` counts from it).
     pub(crate) async fn read(
         mut response: reqwest::Response,
         limit: usize,
+        wall: SystemTime,
     ) -> Result<Self, (StatusCode, Unread)> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let body = read_body(&mut response, limit)
             .await
             .map_err(|unread| (status, unread))?;
-        Ok(Self::new(status, headers, body))
+        Ok(Self::new(status, headers, body, wall))
     }
 
-    /// An answer made of its parts (tests, and the decoder of `__examples`).
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+    /// An answer made of its parts, classified once.
+    pub(crate) fn new(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        wall: SystemTime,
+    ) -> Self {
         let (code, msg) = envelope_head(status, &body);
         let failure = ErrorKind::of_answer(status, code, &msg);
+        let retry_after = retry_after(&headers, wall);
         Self {
             status,
             headers,
@@ -56,6 +65,7 @@ impl Answer {
             code,
             msg,
             failure,
+            retry_after,
         }
     }
 
@@ -64,35 +74,20 @@ impl Answer {
         self.code.filter(|&c| c != 0)
     }
 
-    /// What an error of this answer shows.
-    pub(crate) fn as_answered(&self) -> Answered<'_> {
-        Answered {
-            status: self.status,
-            headers: &self.headers,
-            body: &self.body,
-            code: self.code,
-            msg: &self.msg,
-            retry_after: self.retry_after(),
-        }
-    }
-
     /// Whether the status or the failure code is `n`.
     pub(crate) fn is(&self, n: u16) -> bool {
         self.status == n || self.failure_code() == Some(i64::from(n))
     }
+}
 
-    /// `Retry-After`, as seconds or an HTTP-date.
-    pub(crate) fn retry_after(&self) -> Option<Duration> {
-        let value = self.headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-        if let Ok(secs) = value.parse::<u64>() {
-            return Some(Duration::from_secs(secs));
-        }
-        let at = httpdate::parse_http_date(value).ok()?;
-        Some(
-            at.duration_since(SystemTime::now())
-                .unwrap_or(Duration::ZERO),
-        )
+/// `Retry-After`, as seconds or an HTTP-date (counted from `wall`).
+fn retry_after(headers: &HeaderMap, wall: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
     }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(wall).unwrap_or(Duration::ZERO))
 }
 
 /// The body, read chunk by chunk so that an endless or oversized one costs no more memory than
@@ -191,6 +186,7 @@ mod tests {
                 StatusCode::from_u16(status).unwrap(),
                 HeaderMap::new(),
                 Bytes::from_static(body.as_bytes()),
+                SystemTime::UNIX_EPOCH,
             )
         };
         assert_eq!(answer(200, r#"{"code":0,"data":1}"#).failure, None);

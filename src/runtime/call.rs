@@ -1,28 +1,26 @@
 //! What a generated method returns: a call not yet sent, with the options a caller may set
 //! for it alone, sent when awaited (`client.goods_detail(request).await`).
 
+use super::finished::Finished;
+use super::observer::Observer;
 use super::options::CallOptions;
-use super::orchestrator::{Exchange, Runtime};
 use super::payload::Payload;
 use super::response::Response;
-use crate::auth::TokenCache;
-use crate::{Error, Operation, RetryPolicy};
+use crate::auth::Authorizer;
+use crate::operation::Auth;
+use crate::{Client, Error, Operation, RetryPolicy};
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
 /// Turns a call's final answer into its output type.
-pub(crate) type Decode<T> = fn(&'static Operation, &Exchange) -> Result<T, Error>;
-
-/// What a client's calls run through: its runtime and its token cache.
-#[derive(Clone, Copy)]
-pub(crate) struct Pipeline<'a> {
-    pub(crate) runtime: &'a Runtime,
-    pub(crate) tokens: &'a TokenCache,
-}
+pub(crate) type Decode<T> = fn(&'static Operation, &Finished) -> Result<T, Error>;
 
 /// A call of one operation, sent when awaited; its setters change this call alone.
+///
+/// It holds a clone of its [`Client`] (cheap: one shared pointer), so it can be stored, sent
+/// to another task or spawned: `tokio::spawn(client.goods_detail(request).into_future())`.
 ///
 /// ```no_run
 /// # async fn run(client: rizzitgo_open_api::Client) -> Result<(), rizzitgo_open_api::Error> {
@@ -38,8 +36,8 @@ pub(crate) struct Pipeline<'a> {
 /// # let _ = goods; Ok(()) }
 /// ```
 #[must_use = "a call is sent only when awaited"]
-pub struct Call<'a, T> {
-    pipeline: Pipeline<'a>,
+pub struct Call<T> {
+    client: Client,
     operation: &'static Operation,
     /// The validated, encoded request, or why it was refused (returned when awaited).
     payload: Result<Payload, Error>,
@@ -47,7 +45,7 @@ pub struct Call<'a, T> {
     decode: Decode<T>,
 }
 
-impl<T> fmt::Debug for Call<'_, T> {
+impl<T> fmt::Debug for Call<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
             .field("operation", &self.operation.name)
@@ -56,15 +54,15 @@ impl<T> fmt::Debug for Call<'_, T> {
     }
 }
 
-impl<'a, T> Call<'a, T> {
+impl<T> Call<T> {
     pub(crate) fn new(
-        pipeline: Pipeline<'a>,
+        client: Client,
         operation: &'static Operation,
         payload: Result<Payload, Error>,
         decode: Decode<T>,
     ) -> Self {
         Self {
-            pipeline,
+            client,
             operation,
             payload,
             options: CallOptions::default(),
@@ -108,43 +106,51 @@ impl<'a, T> Call<'a, T> {
     }
 
     /// The data with the answer's status, headers, attempts, time and ids.
-    pub fn with_response(self) -> WithResponse<'a, T> {
+    pub fn with_response(self) -> WithResponse<T> {
         WithResponse(self)
     }
 
+    /// The options of a page walk's call (each page takes the walk's options).
+    pub(crate) fn with_options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call: the final answer, or the error (with the call's facts).
-    async fn exchange(self) -> Result<(Exchange, Decode<T>, &'static Operation), Error> {
+    async fn finish(self) -> Result<(Finished, Decode<T>, &'static Operation), Error> {
         let Call {
-            pipeline,
+            client,
             operation,
             payload,
             mut options,
             decode,
         } = self;
+        let runtime = client.runtime();
         let refused = match (payload, options.refused.take()) {
             (Ok(payload), None) => {
-                let exchange = pipeline
-                    .runtime
-                    .execute(Some(pipeline.tokens), operation, payload, &options)
-                    .await?;
-                return Ok((exchange, decode, operation));
+                let auth = match operation.auth {
+                    Auth::Basic => Authorizer::Basic(&runtime.basic),
+                    Auth::Bearer => Authorizer::bearer(client.tokens()),
+                };
+                let finished = runtime.execute(auth, operation, payload, &options).await?;
+                return Ok((finished, decode, operation));
             }
             (Err(error), _) | (_, Some(error)) => error,
         };
         // Refused before sending: nothing went out, and it is reported like any call.
-        pipeline.runtime.refused(operation, &refused);
+        Observer::refused(&runtime.metrics, operation, &refused);
         Err(refused)
     }
 }
 
-impl<'a, T: Send + 'a> IntoFuture for Call<'a, T> {
+impl<T: Send + 'static> IntoFuture for Call<T> {
     type Output = Result<T, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let (exchange, decode, operation) = self.exchange().await?;
-            decode(operation, &exchange)
+            let (finished, decode, operation) = self.finish().await?;
+            decode(operation, &finished)
         })
     }
 }
@@ -152,17 +158,17 @@ impl<'a, T: Send + 'a> IntoFuture for Call<'a, T> {
 /// A [`Call`] whose output is a [`Response`]: the data and its [`ResponseMetadata`](crate::ResponseMetadata).
 #[must_use = "a call is sent only when awaited"]
 #[derive(Debug)]
-pub struct WithResponse<'a, T>(Call<'a, T>);
+pub struct WithResponse<T>(Call<T>);
 
-impl<'a, T: Send + 'a> IntoFuture for WithResponse<'a, T> {
+impl<T: Send + 'static> IntoFuture for WithResponse<T> {
     type Output = Result<Response<T>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let (exchange, decode, operation) = self.0.exchange().await?;
-            let data = decode(operation, &exchange)?;
-            Ok(Response::new(data, exchange.into_metadata()))
+            let (finished, decode, operation) = self.0.finish().await?;
+            let data = decode(operation, &finished)?;
+            Ok(Response::new(data, finished.into_metadata()))
         })
     }
 }

@@ -1,27 +1,31 @@
-//! The request pipeline the SDK owns, and the one module the generated methods call.
+//! The request pipeline the SDK owns.
 //!
 //! A call is checked and encoded once ([`Payload`]) into a [`Call`], run when awaited by the
-//! orchestrator ([`Runtime::execute`]: deadline, rate limit, then per attempt the token, the
-//! request, the body read once within its limit, the classification, and the retry, replay or
-//! end), and its final answer is decoded once into the operation's `data` ([`conclude`]).
-//! Nothing here knows an endpoint: the operation's table entry says how to send it.
+//! orchestrator ([`Runtime::execute`]: the retry loop over attempts, each one the rate limit,
+//! the token, the request, the body read once within its limit and its classification), and
+//! its final answer is decoded once into the operation's `data` ([`conclude`]). Nothing here
+//! knows an endpoint: the operation's table entry says how to send it.
 
 mod answer;
+mod attempt;
 mod call;
+mod finished;
+mod observer;
 mod options;
 mod orchestrator;
 mod payload;
 mod response;
 
 pub(crate) use answer::Answer;
+pub(crate) use call::Decode;
 pub use call::{Call, WithResponse};
-pub(crate) use call::{Decode, Pipeline};
+pub(crate) use finished::Finished;
 pub(crate) use options::CallOptions;
-pub(crate) use orchestrator::{Exchange, Runtime};
+pub(crate) use orchestrator::Runtime;
 pub(crate) use payload::Payload;
 pub use response::{Response, ResponseMetadata};
 
-use crate::{Envelope, Error, Operation};
+use crate::{Client, Envelope, Error, Operation};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt::Display;
@@ -31,30 +35,30 @@ use std::fmt::Display;
 /// [`Call`]: crate::Call
 pub(crate) fn data<T: DeserializeOwned>(
     operation: &'static Operation,
-    exchange: &Exchange,
+    finished: &Finished,
 ) -> Result<T, Error> {
-    let data = conclude(operation, exchange)?;
-    required(operation, exchange, data)
+    let data = conclude(operation, finished)?;
+    required(operation, finished, data)
 }
 
 /// The `data` of an operation whose success may carry `data: null` (`x-nullable-data`).
 pub(crate) fn nullable_data<T: DeserializeOwned>(
     operation: &'static Operation,
-    exchange: &Exchange,
+    finished: &Finished,
 ) -> Result<Option<T>, Error> {
-    conclude(operation, exchange)
+    conclude(operation, finished)
 }
 
 /// The call of `operation` with `body`: checked against the spec's rules and encoded now
 /// (a refused request is the call's error, nothing sent), sent when awaited. Generic are only
 /// the checks, the encoding and the decoding: the pipeline between them is compiled once for
 /// every operation.
-pub(crate) fn call<'a, B, R, T>(
-    pipeline: Pipeline<'a>,
+pub(crate) fn call<B, R, T>(
+    client: &Client,
     operation: &'static Operation,
     body: B,
     decode: Decode<T>,
-) -> Call<'a, T>
+) -> Call<T>
 where
     B: TryInto<R>,
     B::Error: Display,
@@ -62,21 +66,18 @@ where
 {
     let payload = crate::validate::request::<B, R>(operation, body)
         .and_then(|body| Payload::encode(operation, &body));
-    Call::new(pipeline, operation, payload, decode)
+    Call::new(client.clone(), operation, payload, decode)
 }
 
 /// The `data` of a call's final answer, decoded once (`None`: `data` is null); a failure in
 /// the answer, or a body that is not the expected JSON, is the error.
 pub(crate) fn conclude<T: DeserializeOwned>(
     operation: &'static Operation,
-    exchange: &Exchange,
+    finished: &Finished,
 ) -> Result<Option<T>, Error> {
-    let answer = &exchange.answer;
-    if let Some(kind) = answer.failure {
-        return Err(with_call(
-            Error::answered(kind, operation, answer.as_answered()),
-            exchange,
-        ));
+    let answer = &finished.answer;
+    if answer.failure.is_some() {
+        return Err(Error::answered(operation, answer).with_call(finished.facts()));
     }
     serde_json::from_slice::<Envelope<T>>(&answer.body)
         .map(|envelope| envelope.data)
@@ -88,7 +89,7 @@ pub(crate) fn conclude<T: DeserializeOwned>(
                 Some(Box::new(e)),
                 "the response body is not the expected JSON",
             );
-            with_call(error, exchange)
+            error.with_call(finished.facts())
         })
 }
 
@@ -96,11 +97,11 @@ pub(crate) fn conclude<T: DeserializeOwned>(
 /// error.
 pub(crate) fn required<T>(
     operation: &'static Operation,
-    exchange: &Exchange,
+    finished: &Finished,
     data: Option<T>,
 ) -> Result<T, Error> {
     data.ok_or_else(|| {
-        let answer = &exchange.answer;
+        let answer = &finished.answer;
         let error = Error::decode(
             operation,
             Some(answer.status),
@@ -108,12 +109,8 @@ pub(crate) fn required<T>(
             None,
             "a success envelope without `data`",
         );
-        with_call(error, exchange)
+        error.with_call(finished.facts())
     })
-}
-
-fn with_call(error: Error, exchange: &Exchange) -> Error {
-    error.with_call(exchange.facts())
 }
 
 #[cfg(test)]
@@ -151,12 +148,8 @@ mod tests {
             .source(1);
         // Two failed answers first: classified, retried, never decoded as `data`.
         gateway.fail_next(2, Failure::http(503));
-        let pending = call::<_, crate::types::GoodsRequest, Counted>(
-            client.pipeline(),
-            operation,
-            request,
-            data,
-        );
+        let pending =
+            call::<_, crate::types::GoodsRequest, Counted>(&client, operation, request, data);
         let _: Counted = pending.await.unwrap();
         assert_eq!(gateway.stats().endpoint(operation.path), 3);
         assert_eq!(DECODES.load(Ordering::SeqCst), 1);

@@ -14,12 +14,12 @@ const SUCCESS_REFILL: u32 = 1;
 
 /// The bucket. First attempts never draw from it.
 #[derive(Debug)]
-pub(crate) struct RetryQuota {
+pub(crate) struct RetryBudget {
     available: AtomicU32,
     capacity: u32,
 }
 
-impl RetryQuota {
+impl RetryBudget {
     pub(crate) fn new(capacity: u32) -> Self {
         Self {
             available: AtomicU32::new(capacity),
@@ -63,27 +63,27 @@ mod tests {
 
     #[test]
     fn a_budget_of_500_pays_for_100_retries_then_refills_on_success() {
-        let quota = RetryQuota::new(500);
+        let budget = RetryBudget::new(500);
         let paid = (0..1000)
-            .filter(|_| quota.acquire(Reason::Server).is_some())
+            .filter(|_| budget.acquire(Reason::Server).is_some())
             .count();
         assert_eq!(paid, 100);
-        assert_eq!(quota.acquire(Reason::Throttled), None);
-        quota.succeeded(0);
-        quota.succeeded(0);
-        assert_eq!(quota.available(), 2);
-        quota.succeeded(5);
-        assert_eq!(quota.acquire(Reason::Server), Some(5));
+        assert_eq!(budget.acquire(Reason::Throttled), None);
+        budget.succeeded(0);
+        budget.succeeded(0);
+        assert_eq!(budget.available(), 2);
+        budget.succeeded(5);
+        assert_eq!(budget.acquire(Reason::Server), Some(5));
     }
 
     #[test]
     fn timeouts_cost_double_and_the_bucket_never_overflows() {
-        let quota = RetryQuota::new(30);
-        assert_eq!(quota.acquire(Reason::Timeout), Some(10));
-        assert_eq!(quota.available(), 20);
+        let budget = RetryBudget::new(30);
+        assert_eq!(budget.acquire(Reason::Timeout), Some(10));
+        assert_eq!(budget.available(), 20);
         for _ in 0..100 {
-            quota.succeeded(10);
+            budget.succeeded(10);
         }
-        assert_eq!(quota.available(), 30);
+        assert_eq!(budget.available(), 30);
     }
 }

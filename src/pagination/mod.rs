@@ -1,5 +1,6 @@
 //! Walking the pages of a paginated operation (`x-pagination` in the spec): the runtime of the
-//! generated `*_pages` and `*_stream` methods. Nothing here knows an endpoint.
+//! generated `*_pages` and `*_stream` methods, which return a [`Walk`] (its per-walk options
+//! are in `walk`). Nothing here knows an endpoint.
 //!
 //! When to stop: at the total count of the first page, at the reported number of pages, at an
 //! empty page or at a page shorter than the page size, whichever comes first.
@@ -10,9 +11,17 @@
 //! yields at most the total its first page reported, so nothing is yielded twice. Memory is two
 //! pages at most: the current one and a copy of the previous one's records.
 
+mod walk;
+
+pub use walk::{Page, Walk};
+
+use crate::clock::Clock;
+use crate::runtime::CallOptions;
 use crate::{Error, Operation};
-use futures_util::stream::{self, Stream, TryStreamExt};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 use std::future::Future;
+use std::sync::Arc;
+use walk::WalkOptions;
 
 /// How to read one page type: its items and its counts.
 pub(crate) struct Shape<P, T> {
@@ -58,53 +67,76 @@ impl<T: PartialEq + Clone> Cursor<T> {
 }
 
 /// The pages of a walk from page 1: `request_for(page, size)` builds each request, `fetch`
-/// sends it (with the retries of any call).
+/// sends it with the walk's options for that page (a call with its retries).
 pub(crate) fn pages<B, P, T, Fut>(
+    clock: Arc<dyn Clock>,
     operation: &'static Operation,
     page_size: Option<u32>,
     request_for: impl Fn(u32, Option<u32>) -> B + Send + 'static,
-    fetch: impl Fn(B) -> Fut + Send + 'static,
+    fetch: impl Fn(B, CallOptions) -> Fut + Send + 'static,
     shape: Shape<P, T>,
-) -> impl Stream<Item = Result<P, Error>> + Send + 'static
+) -> Walk<Page<P>>
 where
     Fut: Future<Output = Result<P, Error>> + Send + 'static,
     P: Send + 'static,
     T: PartialEq + Clone + Send + 'static,
 {
-    let cursor = Cursor {
-        next_page: 1,
-        page_size,
-        total: None,
-        yielded: 0,
-        previous: Vec::new(),
-        done: false,
-    };
-    tracing::debug!(operation = operation.name, page_size, "walking pages");
-    stream::try_unfold(
-        (cursor, request_for, fetch, shape),
-        |(mut cursor, request_for, fetch, shape)| async move {
-            if cursor.done {
-                return Ok(None);
-            }
-            let mut page = fetch(request_for(cursor.next_page, cursor.page_size)).await?;
-            cursor.advance(&mut page, &shape);
-            Ok(Some((page, (cursor, request_for, fetch, shape))))
-        },
-    )
+    Walk::new(move |walk: WalkOptions| {
+        let cursor = Cursor {
+            next_page: 1,
+            page_size,
+            total: None,
+            yielded: 0,
+            previous: Vec::new(),
+            done: false,
+        };
+        tracing::debug!(operation = operation.name, page_size, "walking pages");
+        // The whole walk's deadline counts from its first page.
+        let until = walk.deadline.map(|given| (clock.now() + given, given));
+        stream::try_unfold(
+            (cursor, request_for, fetch, shape, walk, clock),
+            move |(mut cursor, request_for, fetch, shape, walk, clock)| async move {
+                if cursor.done {
+                    return Ok(None);
+                }
+                let mut options = walk.page.clone();
+                if let Some((at, given)) = until {
+                    let left = at.saturating_duration_since(clock.now());
+                    if left.is_zero() {
+                        return Err(Error::past_deadline(operation, given, None));
+                    }
+                    options.deadline = Some(options.deadline.map_or(left, |own| own.min(left)));
+                }
+                let number = cursor.next_page;
+                let request = request_for(number, cursor.page_size);
+                let mut page = fetch(request, options).await?;
+                cursor.advance(&mut page, &shape);
+                let page = Page::new(number, page);
+                Ok(Some((
+                    page,
+                    (cursor, request_for, fetch, shape, walk, clock),
+                )))
+            },
+        )
+        .boxed()
+    })
 }
 
 /// The items of a walk, one after another.
-pub(crate) fn items<P, T>(
-    pages: impl Stream<Item = Result<P, Error>> + Send + 'static,
-    items: fn(&mut P) -> &mut Vec<T>,
-) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+pub(crate) fn items<P, T>(pages: Walk<Page<P>>, items: fn(&mut P) -> &mut Vec<T>) -> Walk<T>
 where
     P: Send + 'static,
     T: Send + 'static,
 {
-    pages
-        .map_ok(move |mut page| stream::iter(std::mem::take(items(&mut page)).into_iter().map(Ok)))
-        .try_flatten()
+    pages.map(move |pages| {
+        pages
+            .map_ok(move |page| {
+                let mut page = page.into_data();
+                stream::iter(std::mem::take(items(&mut page)).into_iter().map(Ok))
+            })
+            .try_flatten()
+            .boxed()
+    })
 }
 
 #[cfg(test)]

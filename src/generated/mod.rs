@@ -1,4 +1,7 @@
-//! The code `build.rs` generates from `spec/open-api.yaml`, included once.
+//! The code `build.rs` generates from `spec/open-api.yaml`, included once, and the one surface
+//! of the hand-written layer it calls ([`support`]).
+
+pub(crate) mod support;
 
 /// progenitor's `types` (re-exported as `crate::types`).
 #[allow(missing_docs, unused_imports, dead_code, clippy::all, clippy::pedantic)]
@@ -6,5 +9,5 @@ pub(crate) mod raw {
     include!(concat!(env!("OUT_DIR"), "/raw.rs"));
 }
 
-// The methods of `crate::Client` and the `OPERATIONS` table.
+// The methods of `crate::Client`, the `OPERATIONS` table and `ops`.
 include!(concat!(env!("OUT_DIR"), "/facade.rs"));

@@ -1,0 +1,121 @@
+//! What went wrong, one value per failure, and the one classification of a gateway's answer
+//! into it (the retry classifier and the error both read it).
+
+use reqwest::StatusCode;
+
+/// The code the gateway uses for a repeated request (upstream's idempotency guard).
+const CODE_REPEATED_REQUEST: i64 = 900;
+/// The guide's message for a repeated redeem `requestId`.
+pub(crate) const DUPLICATE_REQUEST_MSG: &str = "Duplicate request, please do not retry";
+
+/// What went wrong, one value per failure (unlike the predicates, which overlap: see
+/// [`Error`]). New kinds may be added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The request was refused before sending: a field breaks the spec
+    /// ([`Error::field`] names it). Nothing was sent.
+    InvalidRequest,
+    /// The builder refused the configuration.
+    Config,
+    /// 401: credentials or token refused (after the one replay with a new token).
+    Unauthorized,
+    /// 403: scope missing, wrong user type, or another tenant.
+    Forbidden,
+    /// 429, after the retries the policy allowed.
+    RateLimited,
+    /// 400 from the gateway.
+    InvalidParameter,
+    /// Code 900 / "Duplicate request, please do not retry".
+    DuplicateRequest,
+    /// Any other non-zero `code` (business codes: see [`Error::business_code`]).
+    Business,
+    /// 5xx, after the retries the policy allowed.
+    ServerError,
+    /// A 3xx: redirects are not followed.
+    Redirect,
+    /// No response within the timeout.
+    Timeout,
+    /// Connecting, sending or reading failed.
+    Transport,
+    /// A response that is not the expected JSON, or larger than the client accepts
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    Decode,
+}
+
+impl ErrorKind {
+    /// The failure an answer of the gateway reports, if any: the one reading of a response
+    /// that the retry classifier and the error both use. A failure `code` counts whatever the
+    /// HTTP status, an error status whatever the body.
+    pub(crate) fn of_answer(status: StatusCode, code: Option<i64>, msg: &str) -> Option<Self> {
+        let failed = code.filter(|&c| c != 0);
+        if failed.is_none() && status.is_success() {
+            return None;
+        }
+        if status.is_redirection() {
+            return Some(Self::Redirect);
+        }
+        let is = |n: u16| status == n || failed == Some(i64::from(n));
+        Some(if is(401) {
+            Self::Unauthorized
+        } else if is(403) {
+            Self::Forbidden
+        } else if is(429) {
+            Self::RateLimited
+        } else if failed == Some(CODE_REPEATED_REQUEST) || msg == DUPLICATE_REQUEST_MSG {
+            Self::DuplicateRequest
+        } else if is(400) {
+            Self::InvalidParameter
+        } else if status.is_server_error() || failed.is_some_and(|c| (500..600).contains(&c)) {
+            Self::ServerError
+        } else {
+            Self::Business
+        })
+    }
+
+    /// A stable snake-case name (`rate_limited`, `server_error`, …), as the SDK's logs and
+    /// metrics report it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::Config => "config",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::RateLimited => "rate_limited",
+            Self::InvalidParameter => "invalid_parameter",
+            Self::DuplicateRequest => "duplicate_request",
+            Self::Business => "business",
+            Self::ServerError => "server_error",
+            Self::Redirect => "redirect",
+            Self::Timeout => "timeout",
+            Self::Transport => "transport",
+            Self::Decode => "decode",
+        }
+    }
+
+    /// Whether the gateway answered it (a failure `code` or an error status).
+    pub(crate) fn is_answer(self) -> bool {
+        !matches!(
+            self,
+            Self::InvalidRequest | Self::Config | Self::Timeout | Self::Transport | Self::Decode
+        )
+    }
+
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::RateLimited => "rate limited",
+            Self::InvalidParameter => "invalid parameter",
+            Self::DuplicateRequest => "duplicate request",
+            Self::ServerError => "server error",
+            Self::Redirect => "redirect",
+            Self::Business => "gateway error",
+            Self::InvalidRequest => "invalid request",
+            Self::Config => "configuration error",
+            Self::Transport => "transport error",
+            Self::Timeout => "timeout",
+            Self::Decode => "decode error",
+        }
+    }
+}
