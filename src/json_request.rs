@@ -31,7 +31,7 @@ impl Operation {
                 "the request body must be a JSON object",
             ));
         }
-        crate::validate::check(self, &body)?;
+        crate::runtime::check(self, &body)?;
         serde_path_to_error::deserialize(body).map_err(|e| {
             let field = e.path().iter().next().and_then(|segment| match segment {
                 serde_path_to_error::Segment::Map { key } => Some(key.clone()),

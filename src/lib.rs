@@ -136,7 +136,6 @@ mod runtime;
 mod secret;
 pub mod store;
 mod sync;
-mod validate;
 
 pub use auth::IssuedToken;
 pub use client::{Client, ClientBuilder, Environment, env_vars};

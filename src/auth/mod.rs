@@ -5,14 +5,12 @@
 //! ([`SharedSource`]). Fetches run in their own task, so a caller that gives up never cancels
 //! the fetch the others wait for.
 
-mod authorizer;
 mod cache;
 mod endpoint;
 mod issued;
 mod shared_store;
 mod token;
 
-pub(crate) use authorizer::Authorizer;
 pub(crate) use cache::TokenCache;
 pub(crate) use endpoint::TokenEndpoint;
 pub use issued::IssuedToken;

@@ -1,14 +1,15 @@
-//! One attempt of a call over HTTP: the rate limit, the auth step, the request, the send, one
-//! read of the answer within the size limit, and its classification ([`Answer`]). What follows
-//! an attempt is the retry loop's.
+//! One attempt of a call over HTTP: the rate limit, the auth step ([`Authorizer`]: it keeps
+//! the token it sent, so that a refused one is the one replaced before the replay), the
+//! request, the send, one read of the answer within the size limit, and its classification
+//! ([`Answer`]). What follows an attempt is the retry loop's.
 
 use super::answer::{Answer, Unread};
 use super::observer::Observer;
 use super::options::CallOptions;
 use super::orchestrator::Runtime;
-use super::payload::Payload;
-use crate::auth::Authorizer;
-use crate::clock::within;
+use super::request::Payload;
+use crate::auth::TokenCache;
+use crate::clock::{Clock, within};
 use crate::operation::Auth;
 use crate::retry::{Attempt, Deadline, Outcome, Reason};
 use crate::{Error, ErrorKind, Operation};
@@ -19,6 +20,49 @@ use std::time::Duration;
 use tracing::Instrument;
 
 static TENANT_ID: HeaderName = HeaderName::from_static("tenant-id");
+
+/// Where an attempt's `Authorization` comes from.
+pub(crate) enum Authorizer<'a> {
+    /// HTTP Basic with the client's credentials (the token endpoints).
+    Basic(&'a HeaderValue),
+    /// A Bearer token from the client's cache; `sent` is the one the last attempt carried.
+    Bearer {
+        tokens: &'a TokenCache,
+        sent: Option<HeaderValue>,
+    },
+}
+
+impl<'a> Authorizer<'a> {
+    /// A Bearer authorizer drawing from `tokens`.
+    pub(crate) fn bearer(tokens: &'a TokenCache) -> Self {
+        Self::Bearer { tokens, sent: None }
+    }
+
+    /// The header of the next attempt, within `left`; `None` when the deadline ran out first.
+    /// `replay`: the gateway refused the last token, which is forgotten first (unless another
+    /// caller replaced it meanwhile).
+    pub(crate) async fn authorize(
+        &mut self,
+        clock: &dyn Clock,
+        left: Option<Duration>,
+        replay: bool,
+    ) -> Option<Result<HeaderValue, Error>> {
+        match self {
+            Authorizer::Basic(header) => Some(Ok((*header).clone())),
+            Authorizer::Bearer { tokens, sent } => {
+                if let (true, Some(refused)) = (replay, sent.as_ref()) {
+                    tokens.invalidate(refused);
+                }
+                let token = match within(clock, left, tokens.get()).await? {
+                    Ok(token) => token,
+                    Err(error) => return Some(Err(error)),
+                };
+                *sent = Some(token.header.clone());
+                Some(Ok(token.header.clone()))
+            }
+        }
+    }
+}
 
 /// What every attempt of one call reads, and the auth step that carries over between them.
 pub(crate) struct HttpAttempt<'c> {

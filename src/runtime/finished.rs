@@ -38,9 +38,7 @@ impl Finished {
             correlation_id: self.correlation_id,
         }
     }
-}
 
-impl Finished {
     /// A call answered once with `body` (the decoder of `__examples`: tests and fuzzing).
     pub(crate) fn answered(status: reqwest::StatusCode, body: &[u8]) -> Self {
         Self {

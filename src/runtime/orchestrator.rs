@@ -4,12 +4,11 @@
 //! ends as a [`Finished`] call or an error carrying the call's facts. The call layers that share
 //! work between calls (coalescing, a cache) wrap this, in `Call`.
 
-use super::attempt::HttpAttempt;
+use super::attempt::{Authorizer, HttpAttempt};
 use super::finished::Finished;
 use super::observer::Observer;
 use super::options::CallOptions;
-use super::payload::Payload;
-use crate::auth::Authorizer;
+use super::request::Payload;
 use crate::clock::Clock;
 use crate::error::CallFacts;
 use crate::limiter::RateLimiter;
