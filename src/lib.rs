@@ -126,6 +126,7 @@ mod error;
 pub mod fleet;
 mod generated;
 mod json_request;
+mod layers;
 pub mod limiter;
 mod metrics;
 pub mod operation;
@@ -159,10 +160,11 @@ pub mod types {
     pub use crate::generated::extras::*;
     pub use crate::generated::raw::types::*;
 }
+pub use layers::{CacheConfig, CacheControl};
 pub use limiter::RateLimiter;
 pub use operation::Operation;
 pub use pagination::{Page, Walk};
 pub use retry::RetryPolicy;
-pub use runtime::{Call, Response, ResponseMetadata, WithResponse};
+pub use runtime::{Call, Response, ResponseMetadata, ServedFrom, WithResponse};
 pub use secret::SecretToken;
 pub use store::TokenStore;

@@ -18,7 +18,7 @@ pub(crate) enum AttemptEnd<'a> {
 }
 
 #[cfg(feature = "opentelemetry")]
-pub(crate) use otel::Metrics;
+pub(crate) use otel::{Metrics, observe_cache};
 
 /// A fleet went over to its in-process fallback (Redis stopped answering). Counted on the
 /// global meter provider's `rizzitgo-open-api` meter: a fleet is shared by clients that may
@@ -47,6 +47,7 @@ impl Metrics {
     pub(crate) fn retry_budget_exhausted(&self, _: &'static Operation) {}
     pub(crate) fn rate_limit_wait(&self, _: &'static Operation, _: Duration) {}
     pub(crate) fn token_fetch(&self, _: &str) {}
+    pub(crate) fn cache_lookup(&self, _: &'static Operation, _: bool) {}
 }
 
 #[cfg(feature = "opentelemetry")]
@@ -75,6 +76,7 @@ mod otel {
         budget_exhausted: Counter<u64>,
         rate_limit_waits: Histogram<f64>,
         token_fetches: Counter<u64>,
+        cache_lookups: Counter<u64>,
     }
 
     impl fmt::Debug for Metrics {
@@ -130,6 +132,10 @@ mod otel {
                     token_fetches: count(
                         "rizzitgo.client.token.fetches",
                         "Access-token requests, by outcome.",
+                    ),
+                    cache_lookups: count(
+                        "rizzitgo.client.cache.lookups",
+                        "Response-cache lookups, by result (hit, miss).",
                     ),
                 }),
                 server: [
@@ -230,5 +236,44 @@ mod otel {
                 .token_fetches
                 .add(1, &[KeyValue::new("rizzitgo.outcome", outcome.to_owned())]);
         }
+
+        pub(crate) fn cache_lookup(&self, operation: &'static Operation, hit: bool) {
+            let result = if hit { "hit" } else { "miss" };
+            self.instruments.cache_lookups.add(
+                1,
+                &[
+                    Self::operation(operation),
+                    KeyValue::new("rizzitgo.cache.result", result),
+                ],
+            );
+        }
+    }
+
+    /// The entries and bytes `cache` holds, observed while it lives.
+    pub(crate) fn observe_cache(meter: &Meter, cache: &Arc<crate::layers::ResponseCache>) {
+        let held = move |cache: &std::sync::Weak<crate::layers::ResponseCache>| {
+            cache.upgrade().map(|cache| cache.held())
+        };
+        let weak = Arc::downgrade(cache);
+        let _entries = meter
+            .u64_observable_gauge("rizzitgo.client.cache.entries")
+            .with_description("Answers the response cache holds.")
+            .with_callback(move |o| {
+                if let Some((entries, _)) = held(&weak) {
+                    o.observe(entries as u64, &[]);
+                }
+            })
+            .build();
+        let weak = Arc::downgrade(cache);
+        let _bytes = meter
+            .u64_observable_gauge("rizzitgo.client.cache.bytes")
+            .with_unit("By")
+            .with_description("Bytes the response cache holds.")
+            .with_callback(move |o| {
+                if let Some((_, bytes)) = held(&weak) {
+                    o.observe(bytes, &[]);
+                }
+            })
+            .build();
     }
 }

@@ -67,6 +67,9 @@ pub struct Operation {
     pub body: BodyFormat,
     /// The rules of its request fields, checked before sending.
     pub rules: &'static [FieldRule],
+    /// How long a client may reuse its successful answers (`x-cache-ttl` in the spec; zero:
+    /// never): see [`ClientBuilder::cache`](crate::ClientBuilder::cache).
+    pub cache: CacheLifetimes,
     /// Its place in [`Operation::all`]: what the client's tables are indexed by.
     pub(crate) index: usize,
 }
@@ -81,6 +84,18 @@ impl Operation {
     pub fn find(name: &str) -> Option<&'static Operation> {
         Self::all().iter().find(|op| op.name == name)
     }
+}
+
+/// The lifetimes of an operation's answers in the response cache, from the spec
+/// (`x-cache-ttl`, `x-cache-ttl-empty`). Zero: not cached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CacheLifetimes {
+    /// A success.
+    pub ttl: std::time::Duration,
+    /// A success that holds no record yet (`data: null`, or an empty list): shorter, since
+    /// the record may arrive any moment.
+    pub empty: std::time::Duration,
 }
 
 /// One field of a request and the rule it follows, from the spec.

@@ -35,7 +35,14 @@ fn fleet_of(redis: &RedisServer) -> RedisFleet {
 /// `n` replicas of the mock's application, each with its own connection to `redis`.
 fn replicas(gateway: &MockGateway, n: usize, fleet: impl Fn() -> RedisFleet) -> Vec<Client> {
     (0..n)
-        .map(|_| common::builder(gateway).fleet(fleet()).build().unwrap())
+        // Identical reads each send their own request: these tests count them.
+        .map(|_| {
+            common::builder(gateway)
+                .coalescing(false)
+                .fleet(fleet())
+                .build()
+                .unwrap()
+        })
         .collect()
 }
 
@@ -83,7 +90,9 @@ async fn eight_replicas_with_a_thousand_cold_calls_each_cost_one_token_request()
     let redis = redis();
     let gateway = MockGateway::start().await.unwrap();
     // Without fleet mode (what every build without the feature does): one token per replica.
-    let alone: Vec<Client> = (0..8).map(|_| common::client(&gateway)).collect();
+    let alone: Vec<Client> = (0..8)
+        .map(|_| common::builder(&gateway).coalescing(false).build().unwrap())
+        .collect();
     let outcome = run(&alone, 1000, 250).await;
     assert_eq!(outcome.ok, 8000, "{outcome:?}");
     assert_eq!(gateway.stats().token_requests, 8);
@@ -110,7 +119,12 @@ async fn four_replicas_share_a_fifty_qps_limit_without_a_429() {
         .start()
         .await
         .unwrap();
-    let once = || common::builder(&gateway).retry_policy(RetryPolicy::none());
+    // Identical reads each send their own request: the test counts them against the quota.
+    let once = || {
+        common::builder(&gateway)
+            .retry_policy(RetryPolicy::none())
+            .coalescing(false)
+    };
 
     // Each replica with its own limit of 50/s: together they are over the quota.
     let alone: Vec<Client> = (0..4)

@@ -251,7 +251,7 @@ async fn a_call_owns_its_client_and_can_be_spawned() {
     let gateway = MockGateway::start().await.unwrap();
     let client = common::client(&gateway);
     let handles: Vec<_> = (0..4)
-        .map(|_| tokio::spawn(client.goods_detail(request()).into_future()))
+        .map(|_| tokio::spawn(client.goods_detail(request()).coalesce(false).into_future()))
         .collect();
     // The client may go away: each call holds what it needs.
     drop(client);

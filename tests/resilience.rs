@@ -31,7 +31,8 @@ async fn warm(gateway: &MockGateway, client: &Client) {
 async fn setup(style: ErrorStyle) -> (MockGateway, Client, Arc<ManualClock>) {
     let gateway = common::gateway(style).await;
     let (builder, clock) = common::manual_builder(&gateway);
-    let client = builder.build().unwrap();
+    // These tests count requests: each call sends its own, not one shared by identical reads.
+    let client = builder.coalescing(false).build().unwrap();
     warm(&gateway, &client).await;
     (gateway, client, clock)
 }
@@ -371,7 +372,12 @@ async fn the_client_side_rate_limit_keeps_a_burst_under_the_gateways_quota() {
         }
         refused
     };
-    let once = || common::builder(&gateway).retry_policy(RetryPolicy::none());
+    // A burst of identical reads that each send their own request.
+    let once = || {
+        common::builder(&gateway)
+            .retry_policy(RetryPolicy::none())
+            .coalescing(false)
+    };
     // Without the limit, a burst collects 429s.
     let unlimited = once().build().unwrap();
     warm(&gateway, &unlimited).await;

@@ -67,7 +67,8 @@ async fn a_hundred_concurrent_first_calls_make_one_token_request() {
     let gateway = common::gateway(ErrorStyle::Http200).await;
     // Slow answers keep the first token request in flight while the others arrive.
     gateway.set_latency(Duration::from_millis(50));
-    let client = common::client(&gateway);
+    // Each call sends its own request: the test counts a token stampede, not shared reads.
+    let client = common::builder(&gateway).coalescing(false).build().unwrap();
     let start = Arc::new(tokio::sync::Barrier::new(100));
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..100 {

@@ -152,6 +152,7 @@ fn table_entry(index: usize, op: &OperationModel) -> TokenStream {
         Auth::Bearer => quote!(support::Auth::Bearer),
     };
     let rules = op.rules.iter().map(rule_entry);
+    let (cache_ttl, cache_empty) = op.cache_ttl;
     let body = if op.content_type == "application/x-www-form-urlencoded" {
         quote!(support::BodyFormat::Form)
     } else {
@@ -176,6 +177,10 @@ fn table_entry(index: usize, op: &OperationModel) -> TokenStream {
             retry: #retry,
             body: #body,
             rules: &[#(#rules),*],
+            cache: support::CacheLifetimes {
+                ttl: ::std::time::Duration::from_secs(#cache_ttl),
+                empty: ::std::time::Duration::from_secs(#cache_empty),
+            },
             index: #index,
         }
     }

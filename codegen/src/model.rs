@@ -65,6 +65,9 @@ pub struct OperationModel {
     /// The builder calls that make the spec's request example, one `.field(value)` per line
     /// (e.g. `.goods_id("123456")`), for the method's documentation.
     pub example_calls: Vec<(String, String)>,
+    /// `x-cache-ttl` and `x-cache-ttl-empty`, in seconds (0: not cached): how long a client may
+    /// reuse a success, and one that holds no record yet.
+    pub cache_ttl: (u64, u64),
 }
 
 /// A named envelope `code` (`x-codes` at the spec's root).
@@ -284,6 +287,7 @@ fn operation(
             "{at}: x-pagination and x-nullable-data cannot be combined (a page is never null)"
         ));
     }
+    let cache_ttl = cache_ttl(op, &retry).map_err(|e| format!("{at}: {e}"))?;
     let rules = field_rules(spec, &body_schema).map_err(|e| format!("{at}: {e}"))?;
     let errors = error_docs(op).map_err(|e| format!("{at}: {e}"))?;
     let example_calls = request_example(op)
@@ -314,7 +318,30 @@ fn operation(
         rules,
         errors,
         example_calls,
+        cache_ttl,
     })
+}
+
+/// `x-cache-ttl` and `x-cache-ttl-empty` (seconds): only a read-only operation's answers may be
+/// reused, and one without records lives no longer than a full one.
+fn cache_ttl(op: &Operation, retry: &Retry) -> Result<(u64, u64), String> {
+    let seconds = |name: &str| match op.extensions.get(name) {
+        None => Ok(None),
+        Some(value) => value
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| format!("{name} must be a whole number of seconds")),
+    };
+    let (ttl, empty) = (seconds("x-cache-ttl")?, seconds("x-cache-ttl-empty")?);
+    let ttl = ttl.unwrap_or(0);
+    if ttl > 0 && *retry != Retry::Safe {
+        return Err("x-cache-ttl needs x-retry-safe: only reads may be reused".into());
+    }
+    let empty = empty.unwrap_or(ttl);
+    if empty > ttl {
+        return Err("x-cache-ttl-empty must not exceed x-cache-ttl".into());
+    }
+    Ok((ttl, empty))
 }
 
 /// The rule of every field of a request body schema, in schema order.

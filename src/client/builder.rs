@@ -40,6 +40,8 @@ pub struct ClientBuilder {
     rate_limiter: Option<Arc<dyn RateLimiter>>,
     #[cfg(feature = "redis")]
     fleet: Option<crate::fleet::RedisFleet>,
+    coalescing: bool,
+    cache: Option<crate::layers::CacheConfig>,
 }
 
 impl Default for ClientBuilder {
@@ -65,6 +67,8 @@ impl Default for ClientBuilder {
             rate_limiter: None,
             #[cfg(feature = "redis")]
             fleet: None,
+            coalescing: true,
+            cache: None,
         }
     }
 }
@@ -218,10 +222,30 @@ impl ClientBuilder {
 
     /// A client-side limit on business requests per second (every attempt counts), evenly
     /// spaced, shared by the client's clones: stay under the QPS agreed for the clientId
-    /// instead of collecting 429s. Off by default. Calls wait for their turn; the wait counts
-    /// against nothing but the caller's patience (the request timeout starts at sending).
+    /// instead of collecting 429s. Off by default. Calls wait for their turn, within their
+    /// deadline when they have one (the request timeout starts at sending).
     pub fn max_requests_per_second(mut self, limit: u32) -> Self {
         self.max_requests_per_second = Some(limit);
+        self
+    }
+
+    /// Whether identical read-only calls in flight at the same time share one request (the
+    /// default: `true`). Same operation, same request, same deadline, on this client or its
+    /// clones: one request goes out, and each caller gets its own copy of the answer or the
+    /// error ([`ServedFrom::Coalesced`](crate::ServedFrom)). A caller that is cancelled or
+    /// times out does not cancel the request for the others. Never for redeem or the token
+    /// endpoints, nor for a call with its own retry policy, attempt timeout or headers; one call
+    /// opts out with [`Call::coalesce`](crate::Call::coalesce).
+    pub fn coalescing(mut self, on: bool) -> Self {
+        self.coalescing = on;
+        self
+    }
+
+    /// A response cache for the successful answers of read-only operations, for the lifetime
+    /// the spec gives each (off by default): see [`CacheConfig`](crate::CacheConfig). A call
+    /// chooses with [`Call::cache`](crate::Call::cache).
+    pub fn cache(mut self, config: crate::layers::CacheConfig) -> Self {
+        self.cache = Some(config);
         self
     }
 
@@ -395,10 +419,12 @@ impl ClientBuilder {
             })?),
         };
         #[cfg(feature = "opentelemetry")]
+        let meter = self
+            .meter
+            .clone()
+            .unwrap_or_else(|| opentelemetry::global::meter("rizzitgo-open-api"));
+        #[cfg(feature = "opentelemetry")]
         let metrics = {
-            let meter = self
-                .meter
-                .unwrap_or_else(|| opentelemetry::global::meter("rizzitgo-open-api"));
             let url = reqwest::Url::parse(&base_url)
                 .map_err(|e| Error::config(format!("base_url is not a URL: {e}")))?;
             Metrics::new(&meter, &url)
@@ -434,8 +460,23 @@ impl ClientBuilder {
             }
             None => endpoint,
         };
+        let cache = match &self.cache {
+            Some(config) => Some(Arc::new(crate::layers::ResponseCache::new(
+                config,
+                Arc::clone(&self.clock),
+            )?)),
+            None => None,
+        };
+        #[cfg(feature = "opentelemetry")]
+        if let Some(cache) = &cache {
+            crate::metrics::observe_cache(&meter, cache);
+        }
+        let layers = crate::layers::Layers {
+            coalescer: self.coalescing.then(Default::default),
+            cache,
+        };
         let tokens = TokenCache::new(source, self.clock);
-        Ok(Client::new(client_id, tenant_id, runtime, tokens))
+        Ok(Client::new(client_id, tenant_id, runtime, tokens, layers))
     }
 }
 

@@ -10,6 +10,7 @@ pub use environment::Environment;
 
 use crate::Error;
 use crate::auth::TokenCache;
+use crate::layers::Layers;
 use crate::runtime::Runtime;
 use std::fmt;
 use std::sync::Arc;
@@ -51,6 +52,7 @@ struct State {
     tenant_id: String,
     runtime: Arc<Runtime>,
     tokens: TokenCache,
+    layers: Layers,
 }
 
 impl Client {
@@ -90,6 +92,7 @@ impl Client {
         tenant_id: String,
         runtime: Arc<Runtime>,
         tokens: TokenCache,
+        layers: Layers,
     ) -> Self {
         Self {
             state: Arc::new(State {
@@ -97,8 +100,14 @@ impl Client {
                 tenant_id,
                 runtime,
                 tokens,
+                layers,
             }),
         }
+    }
+
+    /// The call layers its calls go through (coalescing, the response cache).
+    pub(crate) fn layers(&self) -> &Layers {
+        &self.state.layers
     }
 
     pub(crate) fn runtime(&self) -> &Runtime {

@@ -6,7 +6,9 @@ use crate::runtime::Finished;
 use crate::{Client, clock::Clock};
 use std::sync::Arc;
 
-pub(crate) use crate::operation::{Auth, BodyFormat, Check, FieldRule, Operation, RetryClass};
+pub(crate) use crate::operation::{
+    Auth, BodyFormat, CacheLifetimes, Check, FieldRule, Operation, RetryClass,
+};
 pub(crate) use crate::pagination::{Shape, items, pages};
 pub(crate) use crate::runtime::{call, conclude, data, nullable_data, required};
 

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
 /// A response of the gateway, read to the end.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Answer {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,

@@ -3,13 +3,12 @@
 //! (the request checked and encoded now), ended by its decoder ([`data`], [`nullable_data`]:
 //! the final answer's `data`, decoded once).
 
-use super::attempt::Authorizer;
 use super::finished::Finished;
 use super::observer::Observer;
 use super::options::CallOptions;
 use super::request::Payload;
 use super::response::Response;
-use crate::operation::Auth;
+use crate::layers::CacheControl;
 use crate::{Client, Envelope, Error, Operation, RetryPolicy};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -193,6 +192,22 @@ impl<T> Call<T> {
         self
     }
 
+    /// What this call does with the response cache, when the client has one
+    /// ([`ClientBuilder::cache`](crate::ClientBuilder::cache)): bypass it, refresh it, or accept
+    /// a cached answer only up to an age.
+    pub fn cache(mut self, control: CacheControl) -> Self {
+        self.options.cache = control;
+        self
+    }
+
+    /// `false`: this call sends its own request even when an identical read is in flight
+    /// (by default identical reads share one: see
+    /// [`ClientBuilder::coalescing`](crate::ClientBuilder::coalescing)).
+    pub fn coalesce(mut self, coalesce: bool) -> Self {
+        self.options.alone = !coalesce;
+        self
+    }
+
     /// The data with the answer's status, headers, attempts, time and ids.
     pub fn with_response(self) -> WithResponse<T> {
         WithResponse(self)
@@ -213,20 +228,15 @@ impl<T> Call<T> {
             mut options,
             decode,
         } = self;
-        let runtime = client.runtime();
         let refused = match (payload, options.refused.take()) {
             (Ok(payload), None) => {
-                let auth = match operation.auth {
-                    Auth::Basic => Authorizer::Basic(&runtime.basic),
-                    Auth::Bearer => Authorizer::bearer(client.tokens()),
-                };
-                let finished = runtime.execute(auth, operation, payload, &options).await?;
+                let finished = crate::layers::send(client, operation, payload, options).await?;
                 return Ok((finished, decode, operation));
             }
             (Err(error), _) | (_, Some(error)) => error,
         };
         // Refused before sending: nothing went out, and it is reported like any call.
-        Observer::refused(&runtime.metrics, operation, &refused);
+        Observer::refused(&client.runtime().metrics, operation, &refused);
         Err(refused)
     }
 }

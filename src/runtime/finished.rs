@@ -1,12 +1,12 @@
 //! A finished call: its final answer (a success: no failure in it), and how it was obtained.
 
 use super::answer::Answer;
-use super::response::ResponseMetadata;
+use super::response::{ResponseMetadata, ServedFrom};
 use crate::error::CallFacts;
 use std::time::Duration;
 
 /// The final answer of a call and what it took.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Finished {
     pub(crate) answer: Answer,
     /// Requests sent, the replay after a refused token included.
@@ -15,6 +15,9 @@ pub(crate) struct Finished {
     pub(crate) request_id: Option<String>,
     pub(crate) correlation_id: Option<String>,
     pub(crate) elapsed: Duration,
+    pub(crate) served_from: ServedFrom,
+    /// How old a cached answer is.
+    pub(crate) age: Option<Duration>,
 }
 
 impl Finished {
@@ -36,6 +39,23 @@ impl Finished {
             elapsed: self.elapsed,
             request_id: self.request_id,
             correlation_id: self.correlation_id,
+            served_from: self.served_from,
+            age: self.age,
+        }
+    }
+
+    /// A copy of this answer for a call it serves from `served_from`, `age` old. A cached
+    /// answer cost the call no request.
+    pub(crate) fn served(&self, served_from: ServedFrom, age: Option<Duration>) -> Self {
+        let attempts = match served_from {
+            ServedFrom::Cache | ServedFrom::Stale => 0,
+            ServedFrom::Gateway | ServedFrom::Coalesced => self.attempts,
+        };
+        Self {
+            served_from,
+            age,
+            attempts,
+            ..self.clone()
         }
     }
 
@@ -52,6 +72,8 @@ impl Finished {
             request_id: None,
             correlation_id: None,
             elapsed: Duration::ZERO,
+            served_from: ServedFrom::Gateway,
+            age: None,
         }
     }
 }

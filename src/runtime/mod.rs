@@ -20,9 +20,10 @@ pub(crate) use answer::Answer;
 pub(crate) use attempt::Authorizer;
 pub use call::{Call, WithResponse};
 pub(crate) use finished::Finished;
+pub(crate) use observer::observe_served;
 pub(crate) use options::CallOptions;
 pub(crate) use orchestrator::Runtime;
 pub(crate) use request::{Payload, check};
-pub use response::{Response, ResponseMetadata};
+pub use response::{Response, ResponseMetadata, ServedFrom};
 
 pub(crate) use call::{call, conclude, data, nullable_data, required};

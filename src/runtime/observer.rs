@@ -145,6 +145,7 @@ impl<'a> Observer<'a> {
                     self.internal,
                     operation = operation.name,
                     outcome = "ok",
+                    served_from = "gateway",
                     status,
                     attempts,
                     elapsed_ms,
@@ -193,6 +194,35 @@ impl RetryEvents for Observer<'_> {
             "retry budget exhausted: not retrying"
         );
         self.metrics.retry_budget_exhausted(self.operation);
+    }
+}
+
+/// A call answered without a request of its own (coalesced, from the cache): counted and
+/// logged like any call, with where its answer came from.
+pub(crate) fn observe_served(
+    runtime: &super::Runtime,
+    operation: &'static Operation,
+    result: Result<&super::Finished, &Error>,
+    elapsed: Duration,
+) {
+    match result {
+        Ok(finished) => {
+            runtime
+                .metrics
+                .call(operation, "ok", finished.attempts, elapsed);
+            let served_from = finished.served_from.as_str();
+            tracing::info!(
+                operation = operation.name,
+                outcome = "ok",
+                served_from,
+                status = finished.answer.status.as_u16(),
+                attempts = finished.attempts,
+                age_ms = finished.age.map(|age| age.as_millis() as u64),
+                elapsed_ms = elapsed.as_millis() as u64,
+                "call ended"
+            );
+        }
+        Err(error) => log_failure(&runtime.metrics, operation, error, elapsed, false),
     }
 }
 

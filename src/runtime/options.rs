@@ -1,6 +1,7 @@
 //! What one call may change of the client's defaults: a total deadline, the time one attempt
 //! may take, the retry policy, extra headers.
 
+use crate::layers::CacheControl;
 use crate::{Error, RetryPolicy};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::time::Duration;
@@ -17,6 +18,10 @@ pub(crate) struct CallOptions {
     pub(crate) headers: HeaderMap,
     /// A call the SDK makes for itself (the token request): logged at DEBUG, not INFO.
     pub(crate) internal: bool,
+    /// What the call does with the response cache.
+    pub(crate) cache: CacheControl,
+    /// The call sends its own request even when an identical one is in flight.
+    pub(crate) alone: bool,
     /// The first option refused, returned when the call is awaited (nothing is sent).
     pub(crate) refused: Option<Error>,
 }
@@ -30,6 +35,15 @@ const RESERVED: [&str; 4] = [
 ];
 
 impl CallOptions {
+    /// Whether the call may share an identical call's request: its options change nothing of
+    /// the request but its deadline, which is part of what the calls must share.
+    pub(crate) fn may_share(&self) -> bool {
+        !self.alone
+            && self.retry_policy.is_none()
+            && self.attempt_timeout.is_none()
+            && self.headers.is_empty()
+    }
+
     pub(crate) fn refuse(&mut self, error: Error) {
         self.refused.get_or_insert(error);
     }

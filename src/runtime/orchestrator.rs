@@ -9,6 +9,7 @@ use super::finished::Finished;
 use super::observer::Observer;
 use super::options::CallOptions;
 use super::request::Payload;
+use super::response::ServedFrom;
 use crate::clock::Clock;
 use crate::error::CallFacts;
 use crate::limiter::RateLimiter;
@@ -150,6 +151,8 @@ impl Runtime {
             request_id: payload.request_id,
             correlation_id,
             elapsed,
+            served_from: ServedFrom::Gateway,
+            age: None,
         })
     }
 }

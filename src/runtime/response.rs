@@ -48,6 +48,37 @@ pub struct ResponseMetadata {
     pub(crate) elapsed: Duration,
     pub(crate) request_id: Option<String>,
     pub(crate) correlation_id: Option<String>,
+    pub(crate) served_from: ServedFrom,
+    pub(crate) age: Option<Duration>,
+}
+
+/// How a call's answer came ([`ResponseMetadata::served_from`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServedFrom {
+    /// The gateway answered this call's own request.
+    Gateway,
+    /// The gateway answered an identical call in flight at the same time, whose request this
+    /// call shared ([`ClientBuilder::coalescing`](crate::ClientBuilder::coalescing)).
+    Coalesced,
+    /// The response cache, within the answer's lifetime
+    /// ([`ClientBuilder::cache`](crate::ClientBuilder::cache)).
+    Cache,
+    /// The response cache, past the answer's lifetime: the gateway failed the call
+    /// ([`CacheConfig::stale_if_error`](crate::CacheConfig::stale_if_error)).
+    Stale,
+}
+
+impl ServedFrom {
+    /// Its name in logs and metrics (`gateway`, `coalesced`, `cache`, `stale`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Gateway => "gateway",
+            Self::Coalesced => "coalesced",
+            Self::Cache => "cache",
+            Self::Stale => "stale",
+        }
+    }
 }
 
 impl ResponseMetadata {
@@ -61,7 +92,8 @@ impl ResponseMetadata {
         &self.headers
     }
 
-    /// Requests sent for the call, retries and the replay after a refused token included.
+    /// Requests sent for the call, retries and the replay after a refused token included
+    /// (those of the shared request for a coalesced call, 0 for a cache hit).
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
@@ -80,5 +112,15 @@ impl ResponseMetadata {
     /// The id the SDK sent in its correlation header, the same on every attempt.
     pub fn correlation_id(&self) -> Option<&str> {
         self.correlation_id.as_deref()
+    }
+
+    /// How the answer came: the gateway, a request shared with identical calls, the cache.
+    pub fn served_from(&self) -> ServedFrom {
+        self.served_from
+    }
+
+    /// How old a cached answer is (`None` for one the gateway just gave).
+    pub fn age(&self) -> Option<Duration> {
+        self.age
     }
 }
