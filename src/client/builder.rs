@@ -460,10 +460,20 @@ impl ClientBuilder {
             }
             None => endpoint,
         };
+        // Fleet mode: the replicas share the cache through Redis, under this client's keys.
+        #[allow(unused_mut)]
+        let mut shared: Option<(Arc<dyn crate::layers::SharedTier>, String)> = None;
+        #[cfg(feature = "redis")]
+        if let Some(fleet) = &self.fleet {
+            let prefix = token_key(&base_url, &client_id, &tenant_id, scopes.as_deref())
+                .replacen(":token:", ":cache:", 1);
+            shared = Some((fleet.cache_tier(), prefix));
+        }
         let cache = match &self.cache {
             Some(config) => Some(Arc::new(crate::layers::ResponseCache::new(
                 config,
                 Arc::clone(&self.clock),
+                shared,
             )?)),
             None => None,
         };

@@ -49,6 +49,7 @@
 //! its TLS configuration with rustls's default provider, installing the one rustls was built
 //! with as the process default when none is installed.
 
+mod cache_store;
 mod connection;
 mod ledger;
 mod rate_limiter;
@@ -170,6 +171,13 @@ impl RedisFleet {
     /// until Redis answers again).
     pub fn is_degraded(&self) -> bool {
         self.connection.is_down()
+    }
+
+    /// The response cache's tier shared by the replicas on this Redis server.
+    pub(crate) fn cache_tier(&self) -> Arc<dyn crate::layers::SharedTier> {
+        Arc::new(cache_store::RedisCacheTier {
+            connection: Arc::clone(&self.connection),
+        })
     }
 
     /// The token store on this Redis server.

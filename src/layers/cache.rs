@@ -4,15 +4,15 @@
 //! and past it only as a stale answer, within the `stale_if_error` window, to a call the
 //! gateway failed.
 
-use super::RequestKey;
 use super::config::CacheConfig;
+use super::{RequestKey, SharedEntry, SharedTier};
 use crate::Error;
 use crate::clock::Clock;
 use crate::operation::CacheLifetimes;
 use crate::runtime::{Finished, ServedFrom};
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
 /// One stored answer.
 struct Entry {
@@ -51,6 +51,9 @@ pub(crate) struct ResponseCache {
     stale_if_error: Duration,
     min_weight: u64,
     max_entry_bytes: usize,
+    /// The tier the replicas of a fleet share, and the key prefix of this client's entries in
+    /// it (base URL, clientId, tenant, scopes).
+    shared: Option<(Arc<dyn SharedTier>, String)>,
 }
 
 impl fmt::Debug for ResponseCache {
@@ -65,7 +68,11 @@ impl fmt::Debug for ResponseCache {
 }
 
 impl ResponseCache {
-    pub(crate) fn new(config: &CacheConfig, clock: Arc<dyn Clock>) -> Result<Self, Error> {
+    pub(crate) fn new(
+        config: &CacheConfig,
+        clock: Arc<dyn Clock>,
+        shared: Option<(Arc<dyn SharedTier>, String)>,
+    ) -> Result<Self, Error> {
         let lifetimes = config.validate()?;
         let min_weight = config.max_bytes.div_ceil(config.max_entries as u64).max(1);
         Ok(Self {
@@ -79,6 +86,7 @@ impl ResponseCache {
             stale_if_error: config.stale_if_error,
             min_weight,
             max_entry_bytes: config.max_entry_bytes,
+            shared,
         })
     }
 
@@ -89,9 +97,10 @@ impl ResponseCache {
             .is_some_and(|l| !l.ttl.is_zero())
     }
 
-    /// A fresh answer of `key`: younger than its lifetime, and than `max_age` when given.
-    pub(crate) fn fresh(&self, key: &RequestKey, max_age: Option<Duration>) -> Lookup {
-        let Some(entry) = self.entries.get(key) else {
+    /// A fresh answer of `key`: younger than its lifetime, and than `max_age` when given; from
+    /// this process, else from the fleet's shared tier (then kept here too).
+    pub(crate) async fn fresh(&self, key: &RequestKey, max_age: Option<Duration>) -> Lookup {
+        let Some(entry) = self.entry(key).await else {
             return Lookup::Miss;
         };
         let age = self.clock.now().saturating_duration_since(entry.stored_at);
@@ -108,11 +117,11 @@ impl ResponseCache {
 
     /// A stale answer of `key` for a call the gateway failed: within the `stale_if_error`
     /// window past its lifetime.
-    pub(crate) fn stale(&self, key: &RequestKey, error: &Error) -> Option<Finished> {
+    pub(crate) async fn stale(&self, key: &RequestKey, error: &Error) -> Option<Finished> {
         if self.stale_if_error.is_zero() || !serves_stale(error) {
             return None;
         }
-        let entry = self.entries.get(key)?;
+        let entry = self.entry(key).await?;
         let age = self.clock.now().saturating_duration_since(entry.stored_at);
         (age < entry.lifetime + self.stale_if_error)
             .then(|| entry.finished.served(ServedFrom::Stale, Some(age)))
@@ -137,6 +146,19 @@ impl ResponseCache {
         if lifetime.is_zero() || bytes > self.max_entry_bytes {
             return;
         }
+        if let Some((tier, prefix)) = &self.shared {
+            let shared = SharedEntry {
+                status: finished.answer.status.as_u16(),
+                body: String::from_utf8_lossy(&finished.answer.body).into_owned(),
+                stored_at_ms: wall_ms(self.clock.wall()),
+                lifetime_ms: u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX),
+            };
+            tier.put(
+                shared_key(prefix, &key),
+                shared,
+                lifetime + self.stale_if_error,
+            );
+        }
         let entry = Entry {
             finished: finished.clone(),
             stored_at: self.clock.now(),
@@ -146,10 +168,55 @@ impl ResponseCache {
         self.entries.insert(key, Arc::new(entry));
     }
 
+    /// The entry of `key` here, else in the shared tier (kept here from then on, with the age
+    /// it had there).
+    async fn entry(&self, key: &RequestKey) -> Option<Arc<Entry>> {
+        if let Some(entry) = self.entries.get(key) {
+            return Some(entry);
+        }
+        let (tier, prefix) = self.shared.as_ref()?;
+        let shared = tier.get(&shared_key(prefix, key)).await?;
+        let age_ms = wall_ms(self.clock.wall()).saturating_sub(shared.stored_at_ms);
+        let age = Duration::from_millis(age_ms);
+        let status = reqwest::StatusCode::from_u16(shared.status).ok()?;
+        let body = bytes::Bytes::from(shared.body);
+        let answer =
+            crate::runtime::Answer::new(status, Default::default(), body, self.clock.wall());
+        if answer.failure.is_some() {
+            return None;
+        }
+        let now = self.clock.now();
+        let entry = Arc::new(Entry {
+            finished: Finished::from_shared(answer),
+            stored_at: now.checked_sub(age).unwrap_or(now),
+            lifetime: Duration::from_millis(shared.lifetime_ms),
+            weight: (key.len() as u64 + 256).max(self.min_weight),
+        });
+        self.entries.insert(key.clone(), Arc::clone(&entry));
+        Some(entry)
+    }
+
     /// Entries and bytes held (metrics, tests).
     pub(crate) fn held(&self) -> (usize, u64) {
         (self.entries.len(), self.entries.weight())
     }
+}
+
+/// The key of `key` in the shared tier: this client's prefix, the operation, the request
+/// (URL-safe base64: requests are short JSON, and a key must never collide).
+fn shared_key(prefix: &str, key: &RequestKey) -> String {
+    use base64::Engine;
+    let (operation, body) = key.parts();
+    let name = crate::Operation::all()
+        .get(operation)
+        .map_or("?", |op| op.name);
+    let body = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(body);
+    format!("{prefix}:{name}:{body}")
+}
+
+fn wall_ms(at: std::time::SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// The failures a stale answer may stand in for: the gateway could not answer (throttled,

@@ -21,6 +21,11 @@ impl RequestKey {
         }
     }
 
+    /// The operation's index and the body.
+    pub(crate) fn parts(&self) -> (usize, &[u8]) {
+        (self.operation, &self.body)
+    }
+
     /// What the key holds, in bytes (for the cache's weight).
     pub(crate) fn len(&self) -> usize {
         self.body.len()

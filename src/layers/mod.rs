@@ -7,11 +7,14 @@ mod cache;
 mod coalesce;
 mod config;
 mod key;
+mod shared;
 
 pub(crate) use cache::ResponseCache;
 pub(crate) use coalesce::Coalescer;
 pub use config::{CacheConfig, CacheControl};
 pub(crate) use key::RequestKey;
+#[cfg_attr(not(feature = "redis"), allow(unused_imports))]
+pub(crate) use shared::{SharedEntry, SharedTier};
 
 use crate::runtime::{Authorizer, CallOptions, Finished, Payload, ServedFrom};
 use crate::{Client, Error, Operation};
@@ -60,7 +63,7 @@ pub(crate) async fn send(
             _ => Some(None),
         };
         if let Some(max_age) = max_age {
-            let lookup = cache.fresh(&key, max_age);
+            let lookup = cache.fresh(&key, max_age).await;
             runtime
                 .metrics
                 .cache_lookup(operation, matches!(lookup, Lookup::Hit(_)));
@@ -107,7 +110,7 @@ pub(crate) async fn send(
         }
     };
     match (result, &cache) {
-        (Err(error), Some(cache)) => match cache.stale(&key, &error) {
+        (Err(error), Some(cache)) => match cache.stale(&key, &error).await {
             Some(mut stale) => {
                 // The requests the failed call sent.
                 stale.attempts = error.attempts();

@@ -59,6 +59,19 @@ impl Finished {
         }
     }
 
+    /// An answer another replica stored in the fleet's shared cache.
+    pub(crate) fn from_shared(answer: Answer) -> Self {
+        Self {
+            answer,
+            attempts: 0,
+            request_id: None,
+            correlation_id: None,
+            elapsed: Duration::ZERO,
+            served_from: ServedFrom::Cache,
+            age: None,
+        }
+    }
+
     /// A call answered once with `body` (the decoder of `__examples`: tests and fuzzing).
     pub(crate) fn answered(status: reqwest::StatusCode, body: &[u8]) -> Self {
         Self {
