@@ -6,7 +6,7 @@
 use crate::sync::lock;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -37,7 +37,9 @@ pub trait Clock: Send + Sync + std::fmt::Debug + 'static {
     }
 }
 
-/// The real monotonic clock; the default.
+/// The real monotonic clock; the default. The parts shared by clients (a fleet's Redis
+/// connection, its rate limiter, the token stores) read it directly: they pace against Redis's
+/// own real-time expiry, not one client's clock.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
 
@@ -45,13 +47,6 @@ impl Clock for SystemClock {
     fn now(&self) -> Instant {
         Instant::now()
     }
-}
-
-/// The system clock, shared: for the parts that live outside any one client (a fleet's
-/// Redis connection and its ledger, which pace against Redis's own real-time expiry).
-pub(crate) fn system() -> Arc<dyn Clock> {
-    static SYSTEM: OnceLock<Arc<dyn Clock>> = OnceLock::new();
-    Arc::clone(SYSTEM.get_or_init(|| Arc::new(SystemClock)))
 }
 
 /// `future`, given at most `left` on `clock` when there is a limit (`None`: it ran out).

@@ -19,6 +19,7 @@
 //! jiff's and chrono's types); all in the platform's zone.
 
 use crate::Error;
+use crate::clock::{Clock, SystemClock};
 use crate::types::{DateTime, TimeRange};
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -215,7 +216,7 @@ impl DateTime {
     /// ```
     pub fn now() -> Self {
         // Only a system clock past the year 9999 fails: the last representable second then.
-        Self::try_from(SystemTime::now()).unwrap_or_else(|_| Self::latest())
+        Self::try_from(SystemClock.wall()).unwrap_or_else(|_| Self::latest())
     }
 
     fn latest() -> Self {

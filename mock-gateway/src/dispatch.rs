@@ -122,6 +122,7 @@ fn business(
 ) -> Result<Value, ApiError> {
     let caller = auth::authenticate_bearer(shared, headers)?;
     if !lock(&shared.rate).admit(&caller.client_id, shared.clock.now()) {
+        shared.stats.throttled();
         // Like upstream's limiter: no Retry-After header.
         return Err(ApiError::new(
             429,

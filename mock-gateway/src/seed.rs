@@ -47,6 +47,12 @@ pub const GOODS_WITHOUT_QC_ID: &str = "654321";
 pub const QC_MULTI_GOODS_ID: &str = "800100";
 /// Source of [`QC_MULTI_GOODS_ID`].
 pub const QC_MULTI_GOODS_SOURCE: i64 = 2;
+/// The first goods id of the synthetic catalog: goods ids `CATALOG_FIRST_ID` to
+/// `CATALOG_FIRST_ID + CATALOG_SIZE - 1` (source 1) exist for goods detail, each with a detail
+/// made from its number, so that load tests can spread their calls over many goods.
+pub const CATALOG_FIRST_ID: u64 = 9_100_000_000;
+/// The size of the synthetic catalog.
+pub const CATALOG_SIZE: u64 = 100_000;
 /// A goods id that exists for no source.
 pub const UNKNOWN_GOODS_ID: &str = "999999999";
 /// Total number of seeded QC records (all completed in June 2026).

@@ -26,6 +26,8 @@ pub struct Stats {
     pub requests: Vec<RecordedRequest>,
     /// The most requests in flight at once.
     pub max_concurrent: u64,
+    /// Business calls the per-clientId quota refused (429).
+    pub throttled: u64,
 }
 
 impl Stats {
@@ -64,6 +66,7 @@ impl Stats {
             "redemptions": redemptions,
             "requests": requests,
             "maxConcurrent": self.max_concurrent,
+            "throttled": self.throttled,
         })
     }
 }
@@ -105,6 +108,11 @@ pub(crate) struct Recorder {
 }
 
 impl Recorder {
+    /// Counts a call the quota refused.
+    pub(crate) fn throttled(&self) {
+        self.lock().throttled += 1;
+    }
+
     /// Records an arriving request and counts it in flight until the guard drops.
     pub(crate) fn begin(&self, request: RecordedRequest) -> InFlight<'_> {
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;

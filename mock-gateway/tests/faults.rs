@@ -231,6 +231,7 @@ async fn qps_limit_is_per_client_per_mock_second() {
         };
         r.assert_error(status, 429);
         assert_eq!(r.header("retry-after"), None);
+        assert_eq!(gw.stats().throttled, 1, "the refusal is counted");
         // Another client has its own quota.
         let other = rizzitgo_mock_gateway::Credentials {
             client_id: seed::OTHER_CLIENT_ID.into(),

@@ -157,3 +157,21 @@ async fn goods_request_validation() {
         .ok();
     }
 }
+
+#[tokio::test]
+async fn the_synthetic_catalog_answers_goods_detail_for_its_range_only() {
+    let (_gw, c, t) = setup().await;
+    let detail = |id: u64, source: i64| json!({"goodsId": id.to_string(), "source": source});
+    let first = seed::CATALOG_FIRST_ID;
+    let last = first + seed::CATALOG_SIZE - 1;
+    for id in [first, first + 4242, last] {
+        let goods = c.call(DETAIL, &t, &detail(id, 1)).await.ok();
+        assert_eq!(goods["goodsId"], id.to_string());
+        assert_eq!(goods["goodsSource"], 1);
+        assert!(goods["priceInCents"].as_i64().unwrap() > 0);
+    }
+    for (id, source) in [(last + 1, 1), (first - 1, 1), (first, 2)] {
+        let r = c.call(DETAIL, &t, &detail(id, source)).await;
+        r.assert_error(200, seed::codes::GOODS_NOT_EXISTS);
+    }
+}

@@ -2,12 +2,12 @@
 //! wraps the token endpoint when a store is configured, so the client's cache knows no store.
 
 use super::{CachedToken, Fetch, Stale, TokenSource};
-use crate::clock::Clock;
+use crate::clock::{Clock, SystemClock};
 use crate::store::{FetchFailure, StoredToken, TokenStore};
 use crate::{Error, SecretToken};
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// How long the fetch lock lives unless released: longer than a token request normally
 /// takes, short enough that a holder that died delays the others only that long.
@@ -91,7 +91,7 @@ impl SharedTokens {
         {
             tracing::debug!(%error, "the refused token could not be deleted from the store");
         }
-        let started = Instant::now();
+        let started = SystemClock.now();
         // Once this client found the lock taken: the id of the failure shared before it
         // began to wait (not the outcome it waits for), if any.
         let mut waited: Option<Option<String>> = None;
@@ -114,11 +114,13 @@ impl SharedTokens {
                         .fetch_for_all(fetch, stale.as_ref(), &now, waited.as_ref())
                         .await;
                 }
-                Ok(false) if started.elapsed() < WAIT_AT_MOST => {
+                Ok(false)
+                    if SystemClock.now().saturating_duration_since(started) < WAIT_AT_MOST =>
+                {
                     if waited.is_none() {
                         waited = Some(self.shared_failure().await.map(|f| f.id));
                     }
-                    tokio::time::sleep(POLL).await
+                    SystemClock.sleep(POLL).await
                 }
                 Ok(false) => {
                     tracing::warn!("waited too long for another client's token fetch");
@@ -165,7 +167,7 @@ impl SharedTokens {
     async fn look(&self, stale: Option<&SecretToken>, now: &impl Fn() -> Instant) -> Looked {
         match self.store.get(&self.key).await {
             Ok(Some(stored)) if Some(&stored.value) != stale => {
-                let remaining = stored.remaining(SystemTime::now());
+                let remaining = stored.remaining(SystemClock.wall());
                 match CachedToken::new(stored.value, remaining, now()) {
                     Some(token) if token.usable_at(now()) => Looked::Found(token),
                     _ => Looked::Missing,
@@ -188,7 +190,7 @@ impl SharedTokens {
         }
         let stored = StoredToken {
             value: token.value.clone(),
-            expires_at: SystemTime::now() + token.expires_at().saturating_duration_since(now),
+            expires_at: SystemClock.wall() + token.expires_at().saturating_duration_since(now),
         };
         if let Err(error) = self.store.put(&self.key, &stored, ttl).await {
             tracing::debug!(%error, "token store write failed: the token is this client's only");

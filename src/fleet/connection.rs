@@ -1,8 +1,10 @@
 //! The one Redis connection of a [`RedisFleet`](super::RedisFleet), and its health: every
 //! command has a short timeout; after a failure Redis is skipped (the caller falls back to the
 //! in-process cache and limiter) while a background command probes it every 100 ms; one warning
-//! per outage.
+//! per outage. Its times are real ([`SystemClock`]), not a client's: it is shared by clients and
+//! paced against Redis's own real-time expiry.
 
+use crate::clock::{Clock, SystemClock, within};
 use crate::store::StoreError;
 use redis::RedisResult;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -36,7 +38,7 @@ impl Connection {
             timeout,
             down: AtomicBool::new(false),
             probing: AtomicBool::new(false),
-            next_probe: Mutex::new(Instant::now()),
+            next_probe: Mutex::new(SystemClock.now()),
         }
     }
 
@@ -56,22 +58,23 @@ impl Connection {
             self.probe_if_due();
             return Err(StoreError::new("Redis is unavailable (probing it)"));
         }
-        let outcome = tokio::time::timeout(self.timeout, async {
+        let outcome = within(&SystemClock, Some(self.timeout), async {
             let manager = self.manager().await?;
             command(manager).await
         })
         .await;
         let error = match outcome {
-            Ok(Ok(value)) => return Ok(value),
-            Ok(Err(error)) => error.to_string(),
-            Err(_) => format!("no answer within {:?}", self.timeout),
+            Some(Ok(value)) => return Ok(value),
+            Some(Err(error)) => error.to_string(),
+            None => format!("no answer within {:?}", self.timeout),
         };
         self.failed(&error);
         Err(StoreError::new(error))
     }
 
     fn failed(&self, error: &str) {
-        *self.next_probe.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now() + PROBE_EVERY;
+        *self.next_probe.lock().unwrap_or_else(|e| e.into_inner()) =
+            SystemClock.now() + PROBE_EVERY;
         if !self.down.swap(true, Ordering::AcqRel) {
             crate::metrics::fleet_fallback();
             tracing::warn!(
@@ -85,7 +88,7 @@ impl Connection {
     fn probe_if_due(self: &Arc<Self>) {
         {
             let mut next = self.next_probe.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
+            let now = SystemClock.now();
             if now < *next || self.probing.swap(true, Ordering::AcqRel) {
                 return;
             }
@@ -93,7 +96,7 @@ impl Connection {
         }
         let this = Arc::clone(self);
         tokio::spawn(async move {
-            let answer = tokio::time::timeout(this.timeout, async {
+            let answer = within(&SystemClock, Some(this.timeout), async {
                 let mut manager = this.manager().await?;
                 // TIME, not PING: the ACL the README gives the SDK allows it.
                 redis::cmd("TIME")
@@ -102,7 +105,7 @@ impl Connection {
             })
             .await;
             match answer {
-                Ok(Ok(_)) => {
+                Some(Ok(_)) => {
                     if this.down.swap(false, Ordering::AcqRel) {
                         tracing::info!(
                             "Redis answers again: the token and the rate limit are shared again"
@@ -111,7 +114,7 @@ impl Connection {
                 }
                 _ => {
                     *this.next_probe.lock().unwrap_or_else(|e| e.into_inner()) =
-                        Instant::now() + PROBE_EVERY;
+                        SystemClock.now() + PROBE_EVERY;
                 }
             }
             this.probing.store(false, Ordering::Release);

@@ -205,11 +205,12 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::{Clock, SystemClock};
 
     #[test]
     fn the_fallback_counts_running_leases_and_hands_them_over_once() {
         let ledger = Ledger::new(Duration::from_secs(31));
-        let t0 = Instant::now();
+        let t0 = SystemClock.now();
         ledger.admitted("redis-1", t0);
         let local = ledger.try_local(2, t0).unwrap();
         let wait = ledger.try_local(2, t0).unwrap_err();
@@ -239,7 +240,7 @@ mod tests {
     fn requests_in_flight_are_renewed_until_they_end_or_their_hold_does() {
         let hold = Duration::from_secs(31);
         let ledger = Ledger::new(hold);
-        let t0 = Instant::now();
+        let t0 = SystemClock.now();
         assert_eq!(ledger.in_flight(t0, Duration::ZERO), None);
         ledger.admitted("a", t0);
         let quarter = Duration::from_millis(250);
@@ -257,7 +258,7 @@ mod tests {
     #[test]
     fn after_a_switch_a_replica_keeps_to_what_it_held() {
         let ledger = Ledger::new(Duration::from_secs(31));
-        let t0 = Instant::now();
+        let t0 = SystemClock.now();
         ledger.admitted("redis-1", t0);
         let grace = Duration::from_millis(1_500);
         ledger.switched(t0, 12, grace, true);

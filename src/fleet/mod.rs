@@ -57,6 +57,7 @@ mod scripts;
 mod token_store;
 
 use crate::Error;
+use crate::clock::{Clock, SystemClock};
 use crate::limiter::RateLimiter;
 use crate::store::TokenStore;
 use connection::Connection;
@@ -222,7 +223,7 @@ impl RedisFleet {
                 hold: self.hold,
                 max_wait: self.max_wait,
                 fallback,
-                fleet_size: std::sync::Mutex::new((0, std::time::Instant::now())),
+                fleet_size: std::sync::Mutex::new((0, SystemClock.now())),
                 ledger: ledger::Ledger::new(self.hold),
                 fallback_mode: AtomicBool::new(false),
                 turn: tokio::sync::Mutex::new(()),

@@ -39,6 +39,7 @@
 use super::connection::Connection;
 use super::ledger::Ledger;
 use super::scripts;
+use crate::clock::{Clock, SystemClock};
 use crate::limiter::{Permit, PermitFuture, RateLimiter, ReleaseFuture};
 use std::fmt;
 use std::num::NonZeroU32;
@@ -144,7 +145,7 @@ impl RedisRateLimiter {
     /// Redis counted `replicas` live replicas.
     fn counted(&self, replicas: u32) {
         let mut size = self.fleet_size.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
+        let now = SystemClock.now();
         if replicas >= size.0 || now.duration_since(size.1) > REPLICA_TTL {
             *size = (replicas, now);
         }
@@ -152,7 +153,7 @@ impl RedisRateLimiter {
 
     /// Asks Redis for lease `id`, handing it what it missed.
     async fn ask_redis(&self, id: &str, limit: u32) -> Result<Answer, crate::store::StoreError> {
-        let owed = self.ledger.owed(Instant::now(), PENDING);
+        let owed = self.ledger.owed(SystemClock.now(), PENDING);
         let key_ttl_ms = u64::try_from(self.hold.max(PENDING).as_millis())
             .unwrap_or(u64::MAX / 2)
             .saturating_add(2_000);
@@ -214,7 +215,7 @@ impl RedisRateLimiter {
         let me = self.me.clone();
         *renewer = Some(tokio::spawn(async move {
             loop {
-                tokio::time::sleep(RENEW_EVERY).await;
+                SystemClock.sleep(RENEW_EVERY).await;
                 let Some(this) = me.upgrade() else { return };
                 if !this.renew().await {
                     return;
@@ -229,7 +230,7 @@ impl RedisRateLimiter {
         let due = {
             let mut renewer = self.renewer.lock().unwrap_or_else(|e| e.into_inner());
             // Looked at under the task's lock: an admission after this starts a new task.
-            match self.ledger.in_flight(Instant::now(), RENEW_EVERY) {
+            match self.ledger.in_flight(SystemClock.now(), RENEW_EVERY) {
                 Some(due) => due,
                 None => {
                     renewer.take();
@@ -263,7 +264,7 @@ impl RedisRateLimiter {
 
     async fn acquire_lease(&self) -> Permit {
         let _turn = self.turn.lock().await;
-        let started = Instant::now();
+        let started = SystemClock.now();
         loop {
             // Redis first, whenever it is not known to be down: callers that waited on the
             // fallback go back to it as soon as it answers again.
@@ -274,7 +275,7 @@ impl RedisRateLimiter {
                 .fallback_mode
                 .load(Ordering::Acquire)
                 .then(|| self.fallback_capacity());
-            let room = self.ledger.room(share, Instant::now());
+            let room = self.ledger.room(share, SystemClock.now());
             // With no room under the switch's guard, Redis is still asked (admitting
             // nothing) to take over the leases it missed.
             let limit = if room.is_ok() {
@@ -284,7 +285,7 @@ impl RedisRateLimiter {
             };
             let wait = match self.ask_redis(&id, limit).await {
                 Ok(answer) => {
-                    let now = Instant::now();
+                    let now = SystemClock.now();
                     self.on_fallback(false, now);
                     match answer {
                         Answer::Admitted => {
@@ -296,7 +297,7 @@ impl RedisRateLimiter {
                     }
                 }
                 Err(_) => {
-                    let now = Instant::now();
+                    let now = SystemClock.now();
                     self.on_fallback(true, now);
                     match self.ledger.try_local(self.fallback_capacity(), now) {
                         Ok(local) => return Permit::lease(local),
@@ -304,14 +305,17 @@ impl RedisRateLimiter {
                     }
                 }
             };
-            if started.elapsed() >= self.max_wait {
+            if SystemClock.now().saturating_duration_since(started) >= self.max_wait {
                 tracing::warn!(
-                    waited_ms = started.elapsed().as_millis() as u64,
+                    waited_ms = SystemClock
+                        .now()
+                        .saturating_duration_since(started)
+                        .as_millis() as u64,
                     "fleet rate limit: waited the longest allowed, sending anyway"
                 );
                 return Permit::untracked();
             }
-            tokio::time::sleep(wait.min(POLL)).await;
+            SystemClock.sleep(wait.min(POLL)).await;
         }
     }
 }
@@ -326,7 +330,7 @@ impl RateLimiter for RedisRateLimiter {
             let Some(id) = permit.lease_id() else {
                 return;
             };
-            let now = Instant::now();
+            let now = SystemClock.now();
             // An answered request counts a window after its answer; one that failed in
             // transit until its hold time is over.
             let left = if answered {

@@ -34,14 +34,6 @@ impl quick_cache::Weighter<RequestKey, Arc<Entry>> for Weight {
     }
 }
 
-/// What a lookup found.
-pub(crate) enum Lookup {
-    /// An answer to serve.
-    Hit(Finished),
-    /// Nothing fresh enough.
-    Miss,
-}
-
 /// The cache.
 pub(crate) struct ResponseCache {
     entries: quick_cache::sync::Cache<RequestKey, Arc<Entry>, Weight>,
@@ -99,20 +91,22 @@ impl ResponseCache {
 
     /// A fresh answer of `key`: younger than its lifetime, and than `max_age` when given; from
     /// this process, else from the fleet's shared tier (then kept here too).
-    pub(crate) async fn fresh(&self, key: &RequestKey, max_age: Option<Duration>) -> Lookup {
-        let Some(entry) = self.entry(key).await else {
-            return Lookup::Miss;
-        };
+    pub(crate) async fn fresh(
+        &self,
+        key: &RequestKey,
+        max_age: Option<Duration>,
+    ) -> Option<Finished> {
+        let entry = self.entry(key).await?;
         let age = self.clock.now().saturating_duration_since(entry.stored_at);
         let limit = max_age.map_or(entry.lifetime, |max| max.min(entry.lifetime));
         if age < limit {
-            return Lookup::Hit(entry.finished.served(ServedFrom::Cache, Some(age)));
+            return Some(entry.finished.served(ServedFrom::Cache, Some(age)));
         }
         if age >= entry.lifetime + self.stale_if_error {
             // Past any use: its room goes back now rather than at eviction.
             self.entries.remove(key);
         }
-        Lookup::Miss
+        None
     }
 
     /// A stale answer of `key` for a call the gateway failed: within the `stale_if_error`

@@ -19,8 +19,10 @@ use std::time::Duration;
 
 use super::RequestKey;
 
+/// The request of a flight.
+type Request = BoxFuture<'static, Result<Finished, Error>>;
 /// A request in the air, as its callers wait on it.
-pub(crate) type Flight = Shared<BoxFuture<'static, Result<Finished, Error>>>;
+pub(crate) type Flight = Shared<Request>;
 
 /// What makes two calls share one flight: the same request, sent with the same deadline
 /// (the flight runs with the options of the call that started it).
@@ -33,8 +35,8 @@ pub(crate) struct FlightKey {
 /// The flights of one client.
 #[derive(Default)]
 pub(crate) struct Coalescer {
-    flights:
-        Mutex<HashMap<FlightKey, (u64, WeakShared<BoxFuture<'static, Result<Finished, Error>>>)>>,
+    /// Each flight's id (see [`Landing`]) and a weak handle to it.
+    flights: Mutex<HashMap<FlightKey, (u64, WeakShared<Request>)>>,
     next_id: AtomicU64,
 }
 
@@ -59,7 +61,7 @@ impl Coalescer {
     pub(crate) fn flight(
         self: &Arc<Self>,
         key: FlightKey,
-        send: impl FnOnce() -> BoxFuture<'static, Result<Finished, Error>>,
+        send: impl FnOnce() -> Request,
     ) -> (Flight, bool) {
         let mut flights = lock(&self.flights);
         if let Some(flight) = flights.get(&key).and_then(|(_, weak)| weak.upgrade()) {
@@ -83,12 +85,6 @@ impl Coalescer {
             flights.insert(key, (id, weak));
         }
         (flight, true)
-    }
-
-    /// Flights in the air (tests).
-    #[cfg(test)]
-    pub(crate) fn in_flight(&self) -> usize {
-        lock(&self.flights).len()
     }
 }
 

@@ -18,7 +18,6 @@ pub(crate) use shared::{SharedEntry, SharedTier};
 
 use crate::runtime::{Authorizer, CallOptions, Finished, Payload, ServedFrom};
 use crate::{Client, Error, Operation};
-use cache::Lookup;
 use coalesce::FlightKey;
 use futures_util::FutureExt;
 
@@ -64,10 +63,8 @@ pub(crate) async fn send(
         };
         if let Some(max_age) = max_age {
             let lookup = cache.fresh(&key, max_age).await;
-            runtime
-                .metrics
-                .cache_lookup(operation, matches!(lookup, Lookup::Hit(_)));
-            if let Lookup::Hit(hit) = lookup {
+            runtime.metrics.cache_lookup(operation, lookup.is_some());
+            if let Some(hit) = lookup {
                 let elapsed = runtime.clock.now().saturating_duration_since(started);
                 crate::runtime::observe_served(runtime, operation, Ok(&hit), elapsed);
                 return Ok(hit);

@@ -209,13 +209,16 @@ mod tests {
         ))
     }
 
+    /// Each attempt's number, time left and replay flag.
+    type Seen = Arc<Mutex<Vec<(u32, Option<Duration>, bool)>>>;
+
     /// Answers from a script, each after a latency on the manual clock; with the script
     /// spent, an attempt never ends (a caller that gives up).
     struct Scripted {
         clock: Arc<ManualClock>,
         script: VecDeque<(Duration, Outcome)>,
         /// What each attempt was given: its number, the time left, whether it replays.
-        seen: Arc<Mutex<Vec<(u32, Option<Duration>, bool)>>>,
+        seen: Seen,
     }
 
     impl Scripted {

@@ -2,6 +2,7 @@
 
 use super::{FetchFailure, StoreError, StoreFuture, StoredToken, TokenStore};
 use crate::SecretToken;
+use crate::clock::{Clock, SystemClock};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -34,7 +35,7 @@ impl TokenStore for MemoryTokenStore {
     fn get<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<StoredToken>> {
         let mut tokens = lock(&self.tokens);
         let found = match tokens.get(key) {
-            Some((token, until)) if Instant::now() < *until => Some(token.clone()),
+            Some((token, until)) if SystemClock.now() < *until => Some(token.clone()),
             Some(_) => {
                 tokens.remove(key);
                 None
@@ -50,7 +51,7 @@ impl TokenStore for MemoryTokenStore {
         token: &'a StoredToken,
         ttl: Duration,
     ) -> StoreFuture<'a, ()> {
-        lock(&self.tokens).insert(key.to_owned(), (token.clone(), Instant::now() + ttl));
+        lock(&self.tokens).insert(key.to_owned(), (token.clone(), SystemClock.now() + ttl));
         ready(())
     }
 
@@ -70,7 +71,7 @@ impl TokenStore for MemoryTokenStore {
         ttl: Duration,
     ) -> StoreFuture<'a, bool> {
         let mut locks = lock(&self.locks);
-        let now = Instant::now();
+        let now = SystemClock.now();
         let free = locks.get(key).is_none_or(|(_, until)| *until <= now);
         if free {
             locks.insert(key.to_owned(), (owner.to_owned(), now + ttl));
@@ -84,14 +85,14 @@ impl TokenStore for MemoryTokenStore {
         failure: &'a FetchFailure,
         ttl: Duration,
     ) -> StoreFuture<'a, ()> {
-        let until = Instant::now() + ttl;
+        let until = SystemClock.now() + ttl;
         lock(&self.failures).insert(key.to_owned(), (failure.clone(), until));
         ready(())
     }
 
     fn get_failure<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<FetchFailure>> {
         let mut failures = lock(&self.failures);
-        failures.retain(|_, (_, until)| Instant::now() < *until);
+        failures.retain(|_, (_, until)| SystemClock.now() < *until);
         ready(failures.get(key).map(|(failure, _)| failure.clone()))
     }
 

@@ -36,6 +36,22 @@ pub fn run_all(project: &Project, build_times: bool, instructions: bool) -> Resu
     Ok(())
 }
 
+/// The quota benchmark (`benches/quota`): a release build with the fleet feature, against a
+/// redis-server the project's script installs when missing.
+pub fn quota(project: &Project) -> Result<()> {
+    run(
+        Command::new("bash")
+            .arg(project.path("scripts/install-redis.sh"))
+            .current_dir(&project.root),
+        "scripts/install-redis.sh",
+    )?;
+    println!("==> cargo bench --bench quota --features redis");
+    run(
+        cargo().args(["bench", "--bench", "quota", "--features", "redis"]),
+        "cargo bench --bench quota",
+    )
+}
+
 /// Instructions per goods-detail call of each client: the difference of two runs under
 /// callgrind (2,000 and 1,000 calls) over 1,000, against the mock gateway's binary in a process
 /// of its own (not counted).

@@ -13,6 +13,9 @@ commands:
                     the benchmarks of BENCHMARKS.md in one run (release build; the guide's
                     Python sample from a venv made here; clean-build times of throwaway crates;
                     instruction counts per call under callgrind)
+  bench --quota     calls per second under the gateway's quota: coalescing, the response cache
+                    and a fleet sharing it, against a hand-written client (a redis-server is
+                    installed when missing)
   bench --build-times-only [--default-tls]
                     the clean-build pairs alone (rustls + ring on both sides, or reqwest's
                     default TLS on both) and the rebuild after a spec edit
@@ -108,6 +111,13 @@ fn main() -> ExitCode {
             };
             if args.is_empty() {
                 bench::build_times_ratio(&project, tls)
+            } else {
+                Err(format!("bench: unexpected arguments {args:?}"))
+            }
+        }
+        "bench" if flag(&mut args, "--quota") => {
+            if args.is_empty() {
+                bench::quota(&project)
             } else {
                 Err(format!("bench: unexpected arguments {args:?}"))
             }
