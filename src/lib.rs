@@ -104,8 +104,8 @@
 //!
 //! Replicas of one service share the gateway's per-clientId quota and could share one token.
 //! With the feature `redis`, `ClientBuilder::fleet` shares both through Redis (see the
-//! `fleet` module); the seams are [`TokenStore`] ([`ClientBuilder::token_store`]) and
-//! [`RateLimiter`] ([`ClientBuilder::rate_limiter`]).
+//! `fleet` module); the seams are [`store::TokenStore`] ([`ClientBuilder::token_store`]) and
+//! [`limiter::RateLimiter`] ([`ClientBuilder::rate_limiter`]).
 //!
 //! # Wire quirks
 //!
@@ -119,15 +119,13 @@
 mod auth;
 mod client;
 pub mod clock;
+mod coordination;
 pub mod datetime;
 mod envelope;
 mod error;
-#[cfg(feature = "redis")]
-pub mod fleet;
 mod generated;
 mod json_request;
 mod layers;
-pub mod limiter;
 mod metrics;
 pub mod operation;
 mod pagination;
@@ -135,7 +133,6 @@ mod responses;
 mod retry;
 mod runtime;
 mod secret;
-pub mod store;
 mod sync;
 
 pub use auth::IssuedToken;
@@ -160,11 +157,12 @@ pub mod types {
     pub use crate::generated::extras::*;
     pub use crate::generated::raw::types::*;
 }
+#[cfg(feature = "redis")]
+pub use coordination::fleet;
+pub use coordination::{limiter, store};
 pub use layers::{CacheConfig, CacheControl};
-pub use limiter::RateLimiter;
 pub use operation::Operation;
 pub use pagination::{Page, Walk};
 pub use retry::RetryPolicy;
 pub use runtime::{Call, Response, ResponseMetadata, ServedFrom, WithResponse};
 pub use secret::SecretToken;
-pub use store::TokenStore;

@@ -8,13 +8,11 @@
 mod cache;
 mod endpoint;
 mod issued;
-mod shared_store;
 mod token;
 
 pub(crate) use cache::TokenCache;
 pub(crate) use endpoint::TokenEndpoint;
 pub use issued::IssuedToken;
-pub(crate) use shared_store::{SharedSource, SharedTokens, token_key};
 pub(crate) use token::CachedToken;
 
 use crate::{Error, SecretToken};

@@ -4,6 +4,7 @@
 //! (they are still in the gateway's window), and on return every lease still running is
 //! handed to Redis, so that the fleet's fallback traffic of the last second counts there.
 
+use crate::sync::lock;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -46,7 +47,7 @@ impl Ledger {
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.state)
     }
 
     /// Records a lease granted (by Redis or by the fallback) at `now`.

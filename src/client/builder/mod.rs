@@ -1,17 +1,14 @@
 //! Configuring a [`Client`]: credentials, environment, timeouts.
 
+mod assemble;
+
 use super::Environment;
-use crate::auth::{SharedSource, SharedTokens, TokenCache, TokenEndpoint, TokenSource, token_key};
 use crate::clock::{Clock, SystemClock};
-use crate::limiter::{LocalRateLimiter, RateLimiter};
-use crate::metrics::Metrics;
-use crate::retry::{RetryBudget, RetryPolicy};
-use crate::runtime::Runtime;
+use crate::limiter::RateLimiter;
+use crate::retry::RetryPolicy;
 use crate::store::TokenStore;
 use crate::{Client, Error};
-use base64::Engine;
-use reqwest::header::{HeaderName, HeaderValue};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -336,180 +333,9 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration and builds the client. Nothing is sent yet: the first call
-    /// fetches the token.
+    /// fetches the token. A setting that makes no sense is an [`ErrorKind::Config`](crate::ErrorKind::Config)
+    /// error naming it.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = self.environment.validated_base_url()?;
-        if base_url.starts_with("https:") && !super::tls::AVAILABLE && self.http_client.is_none() {
-            return Err(Error::config(
-                "base_url is https but this build has no TLS: enable the `rustls` (default), \
-                 `rustls-ring` or `native-tls` feature of rizzitgo-open-api",
-            ));
-        }
-        let client_id = required(self.client_id, "client_id", env_vars::CLIENT_ID)?;
-        if client_id.contains(':') {
-            // The gateway splits Basic credentials at the first ':'.
-            return Err(Error::config("client_id must not contain ':'"));
-        }
-        let secret = self
-            .client_secret
-            .ok_or_else(|| missing("client_secret", env_vars::CLIENT_SECRET))?;
-        if secret.expose_secret().is_empty() {
-            return Err(missing("client_secret", env_vars::CLIENT_SECRET));
-        }
-        let tenant_id = required(self.tenant_id, "tenant_id", env_vars::TENANT_ID)?;
-        let tenant = HeaderValue::try_from(tenant_id.as_str())
-            .map_err(|_| Error::config("tenant_id is not a valid header value"))?;
-        // Exactly as the guide shows: the raw values joined by ':', no URL-encoding first.
-        let encoded = base64::engine::general_purpose::STANDARD
-            .encode(format!("{client_id}:{}", secret.expose_secret()));
-        let mut basic = HeaderValue::try_from(format!("Basic {encoded}"))
-            .map_err(|_| Error::config("client credentials are not a valid header value"))?;
-        basic.set_sensitive(true);
-        let scopes = match self.scopes {
-            Some(scopes)
-                if scopes
-                    .iter()
-                    .any(|s| s.trim().is_empty() || s.contains(char::is_whitespace)) =>
-            {
-                return Err(Error::config(
-                    "scopes must be non-empty and contain no spaces",
-                ));
-            }
-            Some(scopes) if !scopes.is_empty() => Some(scopes.join(" ")),
-            _ => None,
-        };
-        self.retry_policy.validate()?;
-        let requests_per_second = match self.max_requests_per_second {
-            None => None,
-            Some(n) => Some(
-                std::num::NonZeroU32::new(n)
-                    .ok_or_else(|| Error::config("max_requests_per_second must be at least 1"))?,
-            ),
-        };
-        let local: Option<Arc<dyn RateLimiter>> = requests_per_second
-            .map(|n| Arc::new(LocalRateLimiter::per_second(n)) as Arc<dyn RateLimiter>);
-        #[allow(unused_mut)] // changed by fleet mode only
-        let (mut store, mut limiter) = (self.token_store, self.rate_limiter);
-        #[cfg(feature = "redis")]
-        if let Some(fleet) = &self.fleet {
-            store = store.or_else(|| Some(fleet.token_store()));
-            if limiter.is_none() {
-                limiter = fleet.rate_limiter(&base_url, &client_id, requests_per_second)?;
-            }
-        }
-        let limiter = limiter.or(local);
-        let http = match self.http_client {
-            Some(client) => client,
-            None => http_client(self.timeout, self.connect_timeout)?,
-        };
-        if self.max_response_bytes == 0 {
-            return Err(Error::config("max_response_bytes must be at least 1"));
-        }
-        let user_agent = match &self.user_agent_suffix {
-            None => HeaderValue::from_static(SDK_USER_AGENT),
-            Some(suffix) => HeaderValue::try_from(format!("{SDK_USER_AGENT} {}", suffix.trim()))
-                .map_err(|_| Error::config("user_agent_suffix is not a valid header value"))?,
-        };
-        let correlation_header = match &self.correlation_header {
-            None => None,
-            Some(name) => Some(HeaderName::try_from(name.as_str()).map_err(|_| {
-                Error::config(format!(
-                    "correlation_header `{name}` is not a valid header name"
-                ))
-            })?),
-        };
-        #[cfg(feature = "opentelemetry")]
-        let meter = self
-            .meter
-            .clone()
-            .unwrap_or_else(|| opentelemetry::global::meter("rizzitgo-open-api"));
-        #[cfg(feature = "opentelemetry")]
-        let metrics = {
-            let url = reqwest::Url::parse(&base_url)
-                .map_err(|e| Error::config(format!("base_url is not a URL: {e}")))?;
-            Metrics::new(&meter, &url)
-        };
-        #[cfg(not(feature = "opentelemetry"))]
-        let metrics = Metrics;
-        let runtime = Arc::new(Runtime {
-            urls: Runtime::urls(&base_url)?,
-            http,
-            base_url: base_url.clone(),
-            basic,
-            tenant,
-            user_agent,
-            correlation_header,
-            metrics,
-            scopes: scopes.clone(),
-            budget: RetryBudget::new(self.retry_policy.budget()),
-            policy: self.retry_policy,
-            clock: Arc::clone(&self.clock),
-            limiter,
-            max_response_bytes: self.max_response_bytes,
-        });
-        let endpoint: Arc<dyn TokenSource> = Arc::new(TokenEndpoint::new(Arc::clone(&runtime)));
-        // Fleet mode: the store wraps the endpoint; the cache knows only a source.
-        let source = match store {
-            Some(store) => {
-                let key = token_key(&base_url, &client_id, &tenant_id, scopes.as_deref());
-                Arc::new(SharedSource::new(
-                    endpoint,
-                    SharedTokens::new(store, key),
-                    Arc::clone(&self.clock),
-                )) as Arc<dyn TokenSource>
-            }
-            None => endpoint,
-        };
-        // Fleet mode: the replicas share the cache through Redis, under this client's keys.
-        #[allow(unused_mut)]
-        let mut shared: Option<(Arc<dyn crate::layers::SharedTier>, String)> = None;
-        #[cfg(feature = "redis")]
-        if let Some(fleet) = &self.fleet {
-            let prefix = token_key(&base_url, &client_id, &tenant_id, scopes.as_deref())
-                .replacen(":token:", ":cache:", 1);
-            shared = Some((fleet.cache_tier(), prefix));
-        }
-        let cache = match &self.cache {
-            Some(config) => Some(Arc::new(crate::layers::ResponseCache::new(
-                config,
-                Arc::clone(&self.clock),
-                shared,
-            )?)),
-            None => None,
-        };
-        #[cfg(feature = "opentelemetry")]
-        if let Some(cache) = &cache {
-            crate::metrics::observe_cache(&meter, cache);
-        }
-        let layers = crate::layers::Layers {
-            coalescer: self.coalescing.then(Default::default),
-            cache,
-        };
-        let tokens = TokenCache::new(source, self.clock);
-        Ok(Client::new(client_id, tenant_id, runtime, tokens, layers))
+        assemble::client(self)
     }
-}
-
-fn missing(field: &str, var: &str) -> Error {
-    Error::config(format!(
-        "{field} is required (set it on the builder or in {var})"
-    ))
-}
-
-fn required(value: Option<String>, field: &str, var: &str) -> Result<String, Error> {
-    value
-        .filter(|v| !v.trim().is_empty())
-        .ok_or_else(|| missing(field, var))
-}
-
-fn http_client(timeout: Duration, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-    let builder = reqwest::Client::builder()
-        .timeout(timeout)
-        .connect_timeout(connect_timeout)
-        // A redirect would re-send tenant-id (and, on the same host, the token) wherever it
-        // points: a 3xx is returned as an error naming its Location instead.
-        .redirect(reqwest::redirect::Policy::none());
-    super::tls::configure(builder)?
-        .build()
-        .map_err(|e| Error::config(format!("the HTTP client could not be built: {e}")))
 }

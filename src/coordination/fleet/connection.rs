@@ -6,6 +6,7 @@
 
 use crate::clock::{Clock, SystemClock, within};
 use crate::store::StoreError;
+use crate::sync::lock;
 use redis::RedisResult;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::future::Future;
@@ -73,8 +74,7 @@ impl Connection {
     }
 
     fn failed(&self, error: &str) {
-        *self.next_probe.lock().unwrap_or_else(|e| e.into_inner()) =
-            SystemClock.now() + PROBE_EVERY;
+        *lock(&self.next_probe) = SystemClock.now() + PROBE_EVERY;
         if !self.down.swap(true, Ordering::AcqRel) {
             crate::metrics::fleet_fallback();
             tracing::warn!(
@@ -87,7 +87,7 @@ impl Connection {
     /// Starts a probe in the background when none runs and the last one is old enough.
     fn probe_if_due(self: &Arc<Self>) {
         {
-            let mut next = self.next_probe.lock().unwrap_or_else(|e| e.into_inner());
+            let mut next = lock(&self.next_probe);
             let now = SystemClock.now();
             if now < *next || self.probing.swap(true, Ordering::AcqRel) {
                 return;
@@ -113,8 +113,7 @@ impl Connection {
                     }
                 }
                 _ => {
-                    *this.next_probe.lock().unwrap_or_else(|e| e.into_inner()) =
-                        SystemClock.now() + PROBE_EVERY;
+                    *lock(&this.next_probe) = SystemClock.now() + PROBE_EVERY;
                 }
             }
             this.probing.store(false, Ordering::Release);

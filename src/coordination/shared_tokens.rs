@@ -1,7 +1,7 @@
 //! The fleet-wide single flight of token fetches through a [`TokenStore`]: [`SharedSource`]
 //! wraps the token endpoint when a store is configured, so the client's cache knows no store.
 
-use super::{CachedToken, Fetch, Stale, TokenSource};
+use crate::auth::{CachedToken, Fetch, Stale, TokenSource};
 use crate::clock::{Clock, SystemClock};
 use crate::store::{FetchFailure, StoredToken, TokenStore};
 use crate::{Error, SecretToken};

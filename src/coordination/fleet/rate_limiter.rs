@@ -41,6 +41,7 @@ use super::ledger::Ledger;
 use super::scripts;
 use crate::clock::{Clock, SystemClock};
 use crate::limiter::{Permit, PermitFuture, RateLimiter, ReleaseFuture};
+use crate::sync::lock;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -139,12 +140,12 @@ impl RedisRateLimiter {
     }
 
     fn fleet_size(&self) -> u32 {
-        self.fleet_size.lock().unwrap_or_else(|e| e.into_inner()).0
+        lock(&self.fleet_size).0
     }
 
     /// Redis counted `replicas` live replicas.
     fn counted(&self, replicas: u32) {
-        let mut size = self.fleet_size.lock().unwrap_or_else(|e| e.into_inner());
+        let mut size = lock(&self.fleet_size);
         let now = SystemClock.now();
         if replicas >= size.0 || now.duration_since(size.1) > REPLICA_TTL {
             *size = (replicas, now);
@@ -208,7 +209,7 @@ impl RedisRateLimiter {
     /// Starts the renewal task unless it runs (it ends when no request is in flight, or
     /// with the runtime it was started on).
     fn renew_in_background(&self) {
-        let mut renewer = self.renewer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut renewer = lock(&self.renewer);
         if renewer.as_ref().is_some_and(|task| !task.is_finished()) {
             return;
         }
@@ -228,7 +229,7 @@ impl RedisRateLimiter {
     /// is in flight.
     async fn renew(&self) -> bool {
         let due = {
-            let mut renewer = self.renewer.lock().unwrap_or_else(|e| e.into_inner());
+            let mut renewer = lock(&self.renewer);
             // Looked at under the task's lock: an admission after this starts a new task.
             match self.ledger.in_flight(SystemClock.now(), RENEW_EVERY) {
                 Some(due) => due,

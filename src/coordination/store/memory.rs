@@ -3,6 +3,7 @@
 use super::{FetchFailure, StoreError, StoreFuture, StoredToken, TokenStore};
 use crate::SecretToken;
 use crate::clock::{Clock, SystemClock};
+use crate::sync::lock;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -21,10 +22,6 @@ impl MemoryTokenStore {
     pub fn new() -> Self {
         Self::default()
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn ready<'a, T: Send + 'a>(value: T) -> StoreFuture<'a, T> {
