@@ -21,6 +21,8 @@ mod facade;
 pub mod listing;
 mod model;
 mod setters;
+pub mod spec;
+pub mod surface;
 
 pub use model::{
     Auth, Check, ErrorDoc, FieldRule, NamedCode, OperationModel, Pagination, Retry, named_codes,
@@ -39,17 +41,11 @@ pub struct Generated {
     pub facade: String,
 }
 
-/// Parses the spec text (YAML or JSON).
-///
-/// Through `serde_json::Value`: openapiv3's (large) `Deserialize` impls are then compiled for
-/// that simple deserializer rather than for the YAML one, a third of this crate's compile time.
-/// A spec that is valid YAML but not an OpenAPI document is reported with the path of the
-/// value at fault.
+/// Parses the spec text (YAML or JSON), as [`spec::parse_document`] does, into the typed model
+/// alone.
 pub fn parse_spec(text: &str) -> Result<OpenAPI, String> {
-    let value: serde_json::Value = serde_yaml::from_str(text)
-        .map_err(|e| format!("spec/open-api.yaml does not parse: {e}"))?;
-    serde_path_to_error::deserialize(value)
-        .map_err(|e| format!("spec/open-api.yaml: {}: {}", e.path(), e.inner()))
+    const ORIGIN: &str = "spec/open-api.yaml";
+    spec::typed(spec::parse_tree(text, ORIGIN)?, ORIGIN)
 }
 
 /// Generates both files from the spec.

@@ -2,10 +2,12 @@
 //! spec changes (`cargo xtask regen` writes it to `api/public-api.md`).
 //!
 //! The listing is read back from the generated code itself, not from the spec: the method
-//! signatures from the facade's tokens, the types and fields from progenitor's `mod types`, so it
-//! shows exactly what the SDK compiles.
+//! signatures from the facade's impls of the client, the types and fields from progenitor's `mod
+//! types`, both as the public-API extractor ([`crate::surface`], also behind `cargo xtask
+//! api-check`) finds them, so it shows exactly what the SDK compiles.
 
 use crate::model::{Auth, OperationModel, Retry, operations};
+use crate::surface::{CRATE, Surface};
 use openapiv3::OpenAPI;
 use std::fmt::Write as _;
 use syn::{
@@ -17,12 +19,8 @@ use syn::{
 /// always gives the same text.
 pub fn api_listing(spec: &OpenAPI) -> Result<String, String> {
     let ops = operations(spec)?;
-    let raw_tokens = crate::raw_client(spec, &ops)?;
-    let facade = syn::parse2::<syn::File>(crate::facade_tokens(spec, &ops, &raw_tokens)?)
-        .map_err(|e| format!("generated facade does not parse: {e}"))?;
-    let raw = syn::parse2::<syn::File>(raw_tokens)
-        .map_err(|e| format!("generated code does not parse: {e}"))?;
-    let signatures = facade_signatures(&facade);
+    let surface = Surface::of_generated(spec, &ops)?;
+    let signatures = client_signatures(&surface);
 
     let mut out = String::new();
     let _ = writeln!(
@@ -43,7 +41,7 @@ pub fn api_listing(spec: &OpenAPI) -> Result<String, String> {
     out.push_str(
         "Envelope schemas (`CommonResult…`) are not listed: they are `rizzitgo_open_api::Envelope<T>`.\n",
     );
-    let mut types = generated_types(&raw)?;
+    let mut types = generated_types(&surface)?;
     types.sort_by(|a, b| a.0.cmp(&b.0));
     for (_, text) in types {
         out.push('\n');
@@ -126,10 +124,13 @@ fn simplify(rust_type: &str) -> String {
 }
 
 /// Method name → its signature as users see it, for every method of `impl crate::Client`.
-fn facade_signatures(facade: &syn::File) -> std::collections::BTreeMap<String, String> {
+fn client_signatures(surface: &Surface) -> std::collections::BTreeMap<String, String> {
     let mut out = std::collections::BTreeMap::new();
-    for item in &facade.items {
-        let Item::Impl(block) = item else { continue };
+    let of_client = |block: &syn::ItemImpl| {
+        matches!(&*block.self_ty, Type::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "Client"))
+    };
+    for (_, block) in surface.impls().filter(|(_, block)| of_client(block)) {
         for member in &block.items {
             let syn::ImplItem::Fn(method) = member else {
                 continue;
@@ -197,23 +198,24 @@ fn facade_signatures(facade: &syn::File) -> std::collections::BTreeMap<String, S
     out
 }
 
-/// Every item of progenitor's `mod types` that users see, as (name, Markdown).
-fn generated_types(raw: &syn::File) -> Result<Vec<(String, String)>, String> {
-    let types = raw
-        .items
-        .iter()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
-            _ => None,
-        })
-        .ok_or("the generated code has no `mod types`")?;
+/// Every struct and enum of progenitor's `mod types` that users see, as (name, Markdown).
+fn generated_types(surface: &Surface) -> Result<Vec<(String, String)>, String> {
+    let prefix = format!("{CRATE}::types::");
+    let mut found = false;
     let mut out = Vec::new();
-    for item in types {
+    for (path, item) in surface.items() {
+        let Some(name) = path.strip_prefix(&prefix) else {
+            continue;
+        };
+        found = true;
         match item {
-            Item::Struct(s) => out.push((s.ident.to_string(), struct_text(s))),
-            Item::Enum(e) => out.push((e.ident.to_string(), enum_text(e))),
+            Item::Struct(s) if !name.contains("::") => out.push((name.to_owned(), struct_text(s))),
+            Item::Enum(e) if !name.contains("::") => out.push((name.to_owned(), enum_text(e))),
             _ => {}
         }
+    }
+    if !found {
+        return Err("the generated code has no `mod types`".to_owned());
     }
     Ok(out)
 }

@@ -1,5 +1,6 @@
 //! A public API that cannot break by accident: `api/released/public-api.txt` is the SDK's public
-//! Rust API as released (the lines of `surface`, headed by the crate version), and
+//! Rust API as released (the lines of codegen's `surface`, the extractor behind
+//! `api/public-api.md` too, headed by the crate version), and
 //! `cargo xtask api-check` (a CI step) fails when an item of it is gone or changed while
 //! Cargo.toml's version is not a breaking bump of the released one. `cargo xtask api-baseline`
 //! records the current API as the released one: run it when releasing.
@@ -12,8 +13,10 @@
 use crate::Result;
 use crate::edit::package_version;
 use crate::paths::{CARGO_TOML, Project};
+use crate::spec::Spec;
+use crate::version;
 use crate::version::Level;
-use crate::{surface, version};
+use rizzitgo_open_api_codegen::surface::Surface;
 use std::collections::BTreeSet;
 
 /// The released API baseline.
@@ -29,7 +32,7 @@ pub fn write_baseline(project: &Project) -> Result<()> {
          # `cargo xtask api-baseline` at a release, do not edit.\n\
          {CRATE_VERSION}{crate_version}\n"
     );
-    for line in surface::listing(project)? {
+    for line in listing(project)? {
         text.push_str(&line);
         text.push('\n');
     }
@@ -54,6 +57,12 @@ pub struct Report {
     pub added: Vec<String>,
 }
 
+/// The public API lines of the SDK crate at `project`: `src/` and the code its spec generates.
+pub fn listing(project: &Project) -> Result<Vec<String>> {
+    let spec = Spec::load(project)?;
+    Ok(Surface::of_crate(&spec.api, &project.path("src"))?.lines())
+}
+
 /// Compares the sources with the baseline.
 pub fn compare(project: &Project) -> Result<Report> {
     let text = project.read_optional(BASELINE)?.ok_or_else(|| {
@@ -67,7 +76,7 @@ pub fn compare(project: &Project) -> Result<Report> {
         .to_owned();
     // Header lines are comments (`# …`); items may start with `#[non_exhaustive]`.
     let old: BTreeSet<&str> = text.lines().filter(|l| !l.starts_with("# ")).collect();
-    let now = surface::listing(project)?;
+    let now = listing(project)?;
     let new: BTreeSet<&str> = now.iter().map(String::as_str).collect();
     Ok(Report {
         released,

@@ -74,6 +74,17 @@ pub fn run(project: &Project) -> Result<()> {
             }),
         ),
         (
+            // Every other step unifies the workspace's features: this one catches a test or an
+            // example of the SDK that needs a feature its manifest does not require.
+            "cargo check --tests --examples -p rizzitgo-open-api (default features)",
+            Box::new(|| {
+                run_command(
+                    cargo().args(["check", "--tests", "--examples", "-p", "rizzitgo-open-api"]),
+                    "cargo check (default features)",
+                )
+            }),
+        ),
+        (
             "cargo doc --workspace --no-deps (warnings denied)",
             Box::new(|| {
                 run_command(

@@ -23,14 +23,10 @@ use std::path::Path;
 pub fn run(project: &Project, export: &Path) -> Result<()> {
     let ours = crate::spec::Spec::load(project)?.value;
     let text = read(export)?;
-    let theirs: Value = serde_json::from_str(&text)
-        .or_else(|_| serde_yaml::from_str(&text))
-        .map_err(|e| {
-            format!(
-                "{} is not a JSON (or YAML) OpenAPI export: {e}",
-                export.display()
-            )
-        })?;
+    // YAML is a superset of JSON: the spec's own reader takes both.
+    let theirs: Value =
+        rizzitgo_open_api_codegen::spec::parse_tree(&text, &export.display().to_string())
+            .map_err(|e| format!("not a JSON (or YAML) OpenAPI export: {e}"))?;
     let differences = drift(&ours, &theirs);
     if differences.is_empty() {
         println!(

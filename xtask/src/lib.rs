@@ -20,7 +20,6 @@ pub mod regen;
 pub mod released;
 pub mod schema_walk;
 pub mod spec;
-pub mod surface;
 pub mod tools;
 pub mod version;
 

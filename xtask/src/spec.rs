@@ -1,10 +1,15 @@
 //! The spec, read both as openapiv3 types (what the generator sees) and as JSON (every key,
-//! extensions next to `$ref` included).
+//! extensions next to `$ref` included), by the generator's own reader
+//! (`rizzitgo_open_api_codegen::spec`), and the helpers xtask's commands walk the tree with.
 
 use crate::Result;
 use crate::paths::{Project, SPEC};
 use openapiv3::OpenAPI;
+use rizzitgo_open_api_codegen::spec::{SpecDocument, parse_document};
 use serde_json::Value;
+
+/// The component name a `$ref` points at.
+pub use rizzitgo_open_api_codegen::schema_name as ref_name;
 
 /// A parsed spec.
 #[derive(Clone, Debug)]
@@ -20,10 +25,7 @@ pub struct Spec {
 impl Spec {
     /// Parses spec text (YAML or JSON); `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Spec> {
-        let value: Value =
-            serde_yaml::from_str(text).map_err(|e| format!("{origin} is not valid YAML: {e}"))?;
-        let api: OpenAPI = serde_yaml::from_str(text)
-            .map_err(|e| format!("{origin} is not an OpenAPI 3.0 document: {e}"))?;
+        let SpecDocument { value, api } = parse_document(text, origin)?;
         Ok(Spec {
             text: text.to_owned(),
             value,
@@ -46,11 +48,6 @@ impl Spec {
 pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
-
-/// The component name a `$ref` points at.
-pub fn ref_name(reference: &str) -> &str {
-    reference.rsplit('/').next().unwrap_or(reference)
-}
 
 /// Follows a local `$ref` (`#/components/...`) until a non-reference value.
 pub fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {

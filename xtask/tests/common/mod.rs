@@ -56,9 +56,10 @@ pub fn copy_project(name: &str) -> PathBuf {
     }
     for dir in [
         "src",
-        // Cargo.toml declares the bench target and the fleet example.
+        // Cargo.toml declares the bench target, the fleet example and the mock_faults test.
         "benches",
         "examples",
+        "tests",
         "spec",
         "api",
         "codegen/src",
