@@ -22,6 +22,8 @@ pub mod listing;
 mod model;
 mod setters;
 pub mod spec;
+// The public-API extractor: xtask's (api-check, the listing), not the build scripts'.
+#[cfg(feature = "format")]
 pub mod surface;
 
 pub use model::{

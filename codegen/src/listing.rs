@@ -6,7 +6,9 @@
 //! types`, both as the public-API extractor ([`crate::surface`], also behind `cargo xtask
 //! api-check`) finds them, so it shows exactly what the SDK compiles.
 
+#![cfg_attr(not(feature = "format"), allow(dead_code, unused_imports))]
 use crate::model::{Auth, OperationModel, Retry, operations};
+#[cfg(feature = "format")]
 use crate::surface::{CRATE, Surface};
 use openapiv3::OpenAPI;
 use std::fmt::Write as _;
@@ -17,6 +19,7 @@ use syn::{
 
 /// The Markdown listing of the public API generated from `spec`. Deterministic: the same spec
 /// always gives the same text.
+#[cfg(feature = "format")]
 pub fn api_listing(spec: &OpenAPI) -> Result<String, String> {
     let ops = operations(spec)?;
     let surface = Surface::of_generated(spec, &ops)?;
@@ -124,6 +127,7 @@ fn simplify(rust_type: &str) -> String {
 }
 
 /// Method name → its signature as users see it, for every method of `impl crate::Client`.
+#[cfg(feature = "format")]
 fn client_signatures(surface: &Surface) -> std::collections::BTreeMap<String, String> {
     let mut out = std::collections::BTreeMap::new();
     let of_client = |block: &syn::ItemImpl| {
@@ -199,6 +203,7 @@ fn client_signatures(surface: &Surface) -> std::collections::BTreeMap<String, St
 }
 
 /// Every struct and enum of progenitor's `mod types` that users see, as (name, Markdown).
+#[cfg(feature = "format")]
 fn generated_types(surface: &Surface) -> Result<Vec<(String, String)>, String> {
     let prefix = format!("{CRATE}::types::");
     let mut found = false;

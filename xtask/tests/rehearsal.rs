@@ -86,7 +86,7 @@ fn bump_docs_rehearsal_adds_a_typed_method_a_minor_release_and_a_changelog_entry
     // The listing shows the new method and type.
     let listing = std::fs::read_to_string(root.join("api/public-api.md")).unwrap();
     assert!(listing.contains(
-        "pub fn goods_sku_list(&self, body: impl TryInto<types::GoodsRequest>) -> Call<'_, types::SkuList>"
+        "pub fn goods_sku_list(&self, body: impl TryInto<types::GoodsRequest>) -> Call<types::SkuList>"
     ), "{listing}");
     assert!(listing.contains("| `goods_weight` | `Option<String>` | `goodsWeight` |"));
     assert!(listing.contains(&format!("Guide v{next}.")));

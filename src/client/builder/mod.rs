@@ -255,7 +255,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Appended to the SDK's `User-Agent` (`rizzitgo-open-api-rust/0.1.0 {suffix}`): your
+    /// Appended to the SDK's `User-Agent` (`rizzitgo-open-api-rust/<version> {suffix}`): your
     /// application's name and version, e.g. `shop-sync/2.3`, so that the platform can tell
     /// your traffic apart.
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
