@@ -12,9 +12,14 @@ pub struct Envelope<T> {
     pub code: i64,
     /// The payload; null on failure.
     pub data: Option<T>,
-    /// The failure message; empty on success. Absent is read as empty.
-    #[serde(default)]
+    /// The failure message; empty on success. Absent or `null` (a gateway or proxy in front
+    /// of the platform may send either) is read as empty.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub msg: String,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Option::<String>::deserialize(d).map(Option::unwrap_or_default)
 }
 
 impl<T> Envelope<T> {

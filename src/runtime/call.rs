@@ -9,7 +9,7 @@ use super::options::CallOptions;
 use super::request::Payload;
 use super::response::Response;
 use crate::layers::CacheControl;
-use crate::{Client, Envelope, Error, Operation, RetryPolicy};
+use crate::{Client, Error, Operation, RetryPolicy};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -70,15 +70,40 @@ pub(crate) fn conclude<T: DeserializeOwned>(
     if answer.failure.is_some() {
         return Err(Error::answered(operation, answer).with_call(finished.facts()));
     }
-    serde_json::from_slice::<Envelope<T>>(&answer.body)
+    // Only `data` is decoded: the envelope's `code` and `msg` were read with the answer, and
+    // whatever else an envelope carries (a `msg` of null, fields a gateway adds) is ignored.
+    #[derive(serde::Deserialize)]
+    struct Data<T> {
+        #[serde(default = "none")]
+        data: Option<T>,
+    }
+    fn none<T>() -> Option<T> {
+        None
+    }
+    let mut json = serde_json::Deserializer::from_slice(&answer.body);
+    serde_path_to_error::deserialize::<_, Data<T>>(&mut json)
         .map(|envelope| envelope.data)
         .map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            // serde's text says what was expected and what was found (the value, quoted):
+            // never for the token endpoints, whose bodies carry the access token.
+            let detail = if operation.auth == crate::operation::Auth::Basic {
+                String::new()
+            } else {
+                format!(": {inner}")
+            };
+            let message = if inner.is_syntax() || inner.is_eof() || path == "." {
+                format!("the response body is not JSON{detail}")
+            } else {
+                format!("the response body does not decode at `{path}`{detail}")
+            };
             let error = Error::decode(
                 operation,
                 Some(answer.status),
                 &answer.body,
-                Some(Box::new(e)),
-                "the response body is not the expected JSON",
+                Some(Box::new(inner)),
+                message,
             );
             error.with_call(finished.facts())
         })
@@ -98,7 +123,7 @@ pub(crate) fn required<T>(
             Some(answer.status),
             &answer.body,
             None,
-            "a success envelope without `data`",
+            "the success envelope has no `data` (at `data`: expected the operation's data, found null or nothing)",
         );
         error.with_call(finished.facts())
     })
