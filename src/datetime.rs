@@ -429,7 +429,8 @@ impl TimeRange {
 
 #[cfg(feature = "jiff")]
 mod with_jiff {
-    //! `jiff`: civil date-times are platform time; instants are converted to UTC+8.
+    //! `jiff`: civil date-times are platform time; instants are converted to UTC+8. Needs the
+    //! feature `jiff`.
     use super::*;
 
     fn platform_zone() -> jiff::tz::TimeZone {
@@ -501,7 +502,8 @@ mod with_jiff {
 
 #[cfg(feature = "chrono")]
 mod with_chrono {
-    //! `chrono`: naive date-times are platform time; zoned ones are converted to UTC+8.
+    //! `chrono`: naive date-times are platform time; zoned ones are converted to UTC+8. Needs
+    //! the feature `chrono`.
     use super::*;
     use chrono::{Datelike, FixedOffset, TimeZone, Timelike};
 

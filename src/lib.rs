@@ -115,6 +115,8 @@
 //! Response fields are all optional and integer "enums" are plain integers, so that a field
 //! or value the gateway adds tomorrow never breaks decoding.
 #![deny(missing_docs)]
+// docs.rs badges every item behind a feature with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 mod client;
@@ -124,6 +126,7 @@ pub mod datetime;
 mod envelope;
 mod error;
 mod generated;
+pub mod guide;
 mod json_request;
 mod layers;
 mod metrics;

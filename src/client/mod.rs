@@ -82,6 +82,8 @@ impl Client {
     /// assert_eq!(goods.price.as_deref(), Some("99.00"));
     /// # Ok(()) }
     /// ```
+    ///
+    /// Needs the feature `mock-gateway`.
     #[cfg(feature = "mock-gateway")]
     pub fn for_mock(gateway: &rizzitgo_mock_gateway::MockGateway) -> Result<Self, Error> {
         ClientBuilder::new().mock(gateway).build()

@@ -9,12 +9,12 @@ const CODE_REPEATED_REQUEST: i64 = 900;
 pub(crate) const DUPLICATE_REQUEST_MSG: &str = "Duplicate request, please do not retry";
 
 /// What went wrong, one value per failure (unlike the predicates, which overlap: see
-/// [`Error`]). New kinds may be added.
+/// [`Error`](crate::Error)). New kinds may be added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The request was refused before sending: a field breaks the spec
-    /// ([`Error::field`] names it). Nothing was sent.
+    /// ([`Error::field`](crate::Error::field) names it). Nothing was sent.
     InvalidRequest,
     /// The builder refused the configuration.
     Config,
@@ -28,7 +28,7 @@ pub enum ErrorKind {
     InvalidParameter,
     /// Code 900 / "Duplicate request, please do not retry".
     DuplicateRequest,
-    /// Any other non-zero `code` (business codes: see [`Error::business_code`]).
+    /// Any other non-zero `code` (business codes: see [`Error::business_code`](crate::Error::business_code)).
     Business,
     /// 5xx, after the retries the policy allowed.
     ServerError,

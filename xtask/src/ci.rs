@@ -96,6 +96,29 @@ pub fn run(project: &Project) -> Result<()> {
             }),
         ),
         (
+            // The docs as a user builds them (the README's command): the SDK with the mock as a
+            // dependency, not the workspace's feature set. Its dependencies' docs are not built
+            // (--no-deps), so this costs the two crates' rustdoc alone.
+            "cargo doc -p rizzitgo-open-api -p rizzitgo-mock-gateway, as the README says",
+            Box::new(|| {
+                run_command(
+                    cargo()
+                        .args([
+                            "doc",
+                            "--no-deps",
+                            "-p",
+                            "rizzitgo-open-api",
+                            "-p",
+                            "rizzitgo-mock-gateway",
+                            "--features",
+                            "rizzitgo-open-api/mock-gateway",
+                        ])
+                        .env("RUSTDOCFLAGS", "-D warnings"),
+                    "cargo doc (as a user)",
+                )
+            }),
+        ),
+        (
             "cargo xtask regen --check",
             Box::new(|| regen::check(project)),
         ),

@@ -81,7 +81,7 @@ fn the_install_block_compiles_the_testing_example() {
 
     // The block of a newcomer who forgot the feature: the failure this test guards against.
     let without = install.replace(
-        "rizzitgo-open-api = { version = \"0.2\", features = [\"mock-gateway\"] }\n",
+        "rizzitgo-open-api = { version = \"0.3\", features = [\"mock-gateway\"] }\n",
         "",
     );
     assert_ne!(without, install);
@@ -92,5 +92,41 @@ fn the_install_block_compiles_the_testing_example() {
         log.contains("no function or associated item named `for_mock`"),
         "{log}"
     );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// The metrics block of the README's Install section: with the crates and versions it names, an
+/// application records the SDK's metrics with the stdout exporter, as `examples/metrics.rs` does.
+#[test]
+fn the_metrics_block_builds_a_client_with_a_stdout_exporter() {
+    let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
+    let install = block(&readme, "### With metrics", "toml");
+    assert!(
+        install.contains("features = [\"opentelemetry\"]"),
+        "{install}"
+    );
+    let program = r#"
+use opentelemetry::metrics::MeterProvider;
+use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
+
+#[test]
+fn records_with_the_stdout_exporter() {
+    let exporter = opentelemetry_stdout::MetricExporter::default();
+    let provider = SdkMeterProvider::builder()
+        .with_reader(PeriodicReader::builder(exporter).build())
+        .build();
+    let client = rizzitgo_open_api::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .client_id("id")
+        .client_secret("secret")
+        .tenant_id("1")
+        .meter(provider.meter("rizzitgo-open-api"))
+        .build();
+    assert!(client.is_ok());
+}
+"#;
+    let root = throwaway("readme-metrics", &install, program);
+    let (ok, log) = check_tests(&root);
+    assert!(ok, "the README's metrics block does not build:\n{log}");
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -147,7 +147,9 @@ impl ClientBuilder {
     }
 
     /// A builder for a running mock gateway (crate `rizzitgo-mock-gateway`): its URL and its
-    /// seeded application's credentials (feature `mock-gateway`, for tests).
+    /// seeded application's credentials, for tests.
+    ///
+    /// Needs the feature `mock-gateway`.
     #[cfg(feature = "mock-gateway")]
     pub fn mock(self, gateway: &rizzitgo_mock_gateway::MockGateway) -> Self {
         let credentials = gateway.credentials();
@@ -279,9 +281,10 @@ impl ClientBuilder {
         self
     }
 
-    /// The OpenTelemetry meter the client records its metrics with (feature
-    /// `opentelemetry`; default: the global meter provider's `rizzitgo-open-api` meter). See
-    /// the README's "Metrics and logs".
+    /// The OpenTelemetry meter the client records its metrics with (default: the global meter
+    /// provider's `rizzitgo-open-api` meter). See the guide page [`crate::guide`]'s metrics.
+    ///
+    /// Needs the feature `opentelemetry` (and the `opentelemetry` crate 0.33).
     #[cfg(feature = "opentelemetry")]
     pub fn meter(mut self, meter: opentelemetry::metrics::Meter) -> Self {
         self.meter = Some(meter);
@@ -308,7 +311,10 @@ impl ClientBuilder {
     /// rate limit, shared through Redis with every replica of the same clientId. A
     /// [`token_store`](Self::token_store) or [`rate_limiter`](Self::rate_limiter) set here
     /// takes precedence; [`max_requests_per_second`](Self::max_requests_per_second) becomes
-    /// the limit of this replica while Redis does not answer.
+    /// the limit of this replica while Redis does not answer. With a
+    /// [`cache`](Self::cache), the replicas share it through Redis too.
+    ///
+    /// Needs the feature `redis`.
     #[cfg(feature = "redis")]
     pub fn fleet(mut self, fleet: crate::fleet::RedisFleet) -> Self {
         self.fleet = Some(fleet);

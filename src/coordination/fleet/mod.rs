@@ -1,5 +1,5 @@
-//! Fleet mode (feature `redis`): many replicas with one clientId share one access token and
-//! one rate limit through Redis.
+//! Fleet mode: many replicas with one clientId share one access token, one rate limit and the
+//! response cache through Redis. Needs the feature `redis`.
 //!
 //! ```no_run
 //! use rizzitgo_open_api::{Client, fleet::RedisFleet};
