@@ -18,7 +18,7 @@ pub(crate) enum AttemptEnd<'a> {
 }
 
 #[cfg(feature = "opentelemetry")]
-pub(crate) use otel::{Metrics, observe_cache};
+pub(crate) use otel::Metrics;
 
 /// A fleet went over to its in-process fallback (Redis stopped answering). Counted on the
 /// global meter provider's `rizzitgo-open-api` meter: a fleet is shared by clients that may
@@ -57,16 +57,45 @@ mod otel {
     use opentelemetry::KeyValue;
     use opentelemetry::metrics::{Counter, Histogram, Meter};
     use std::fmt;
-    use std::sync::Arc;
+    use std::sync::{Arc, RwLock};
     use std::time::Duration;
 
     /// The instruments of one client, shared by its clones.
     #[derive(Clone)]
     pub(crate) struct Metrics {
-        instruments: Arc<Instruments>,
+        source: Arc<Source>,
         /// `server.address` and `server.port` of the gateway.
         server: [KeyValue; 2],
     }
+
+    /// Where the instruments come from.
+    enum Source {
+        /// The meter the builder was given.
+        Given(Arc<Instruments>),
+        /// The global meter provider's `rizzitgo-open-api` meter, whichever provider is set now:
+        /// instruments made from the provider of the moment are remade when the application
+        /// sets another (an instrument of the no-op provider the process starts with records
+        /// nothing, ever), so the order of `set_meter_provider` and `build` does not matter.
+        Global(RwLock<Resolved>),
+    }
+
+    struct Resolved {
+        /// The provider they were made from (its address).
+        provider: usize,
+        instruments: Arc<Instruments>,
+        /// The cache whose gauges follow the provider too.
+        cache: Option<std::sync::Weak<crate::layers::ResponseCache>>,
+    }
+
+    fn global_provider() -> (
+        usize,
+        Arc<dyn opentelemetry::metrics::MeterProvider + Send + Sync>,
+    ) {
+        let provider = opentelemetry::global::meter_provider();
+        (Arc::as_ptr(&provider) as *const () as usize, provider)
+    }
+
+    const METER: &str = "rizzitgo-open-api";
 
     struct Instruments {
         request_duration: Histogram<f64>,
@@ -91,7 +120,82 @@ mod otel {
     ];
 
     impl Metrics {
-        pub(crate) fn new(meter: &Meter, base_url: &url::Url) -> Self {
+        /// The metrics of a client of `base_url`, on `meter`, or on the global provider's
+        /// meter (followed when it changes) when `None`.
+        pub(crate) fn new(meter: Option<&Meter>, base_url: &url::Url) -> Self {
+            let source = match meter {
+                Some(meter) => Source::Given(Arc::new(Instruments::new(meter))),
+                None => {
+                    let (provider, current) = global_provider();
+                    Source::Global(RwLock::new(Resolved {
+                        provider,
+                        instruments: Arc::new(Instruments::new(&current.meter(METER))),
+                        cache: None,
+                    }))
+                }
+            };
+            Self {
+                source: Arc::new(source),
+                server: [
+                    KeyValue::new(
+                        "server.address",
+                        base_url.host_str().unwrap_or_default().to_owned(),
+                    ),
+                    KeyValue::new(
+                        "server.port",
+                        i64::from(base_url.port_or_known_default().unwrap_or_default()),
+                    ),
+                ],
+            }
+        }
+
+        /// The instruments to record with now.
+        fn instruments(&self) -> Arc<Instruments> {
+            let resolved = match &*self.source {
+                Source::Given(instruments) => return Arc::clone(instruments),
+                Source::Global(resolved) => resolved,
+            };
+            let (provider, current) = global_provider();
+            {
+                let now = crate::sync::read(resolved);
+                if now.provider == provider {
+                    return Arc::clone(&now.instruments);
+                }
+            }
+            let mut now = crate::sync::write(resolved);
+            if now.provider != provider {
+                let meter = current.meter(METER);
+                now.instruments = Arc::new(Instruments::new(&meter));
+                now.provider = provider;
+                if let Some(cache) = now.cache.as_ref().and_then(std::sync::Weak::upgrade) {
+                    observe_cache_on(&meter, &cache);
+                }
+                tracing::debug!("the global meter provider changed: the SDK's metrics follow it");
+            }
+            Arc::clone(&now.instruments)
+        }
+
+        /// The entries and bytes `cache` holds, observed while it lives (on the global provider,
+        /// on whichever is set).
+        pub(crate) fn observe_cache(
+            &self,
+            meter: Option<&Meter>,
+            cache: &Arc<crate::layers::ResponseCache>,
+        ) {
+            match (&*self.source, meter) {
+                (Source::Given(_), Some(meter)) => observe_cache_on(meter, cache),
+                (Source::Global(resolved), _) => {
+                    let mut now = crate::sync::write(resolved);
+                    now.cache = Some(Arc::downgrade(cache));
+                    observe_cache_on(&global_provider().1.meter(METER), cache);
+                }
+                (Source::Given(_), None) => {}
+            }
+        }
+    }
+
+    impl Instruments {
+        fn new(meter: &Meter) -> Self {
             let seconds = |name: &'static str, description: &'static str| {
                 meter
                     .f64_histogram(name)
@@ -106,51 +210,41 @@ mod otel {
                     .with_description(description)
                     .build()
             };
-            Self {
-                instruments: Arc::new(Instruments {
-                    request_duration: seconds(
-                        "http.client.request.duration",
-                        "Duration of HTTP client requests (each attempt of a call).",
-                    ),
-                    call_duration: seconds(
-                        "rizzitgo.client.call.duration",
-                        "Duration of SDK calls, retries and waits included.",
-                    ),
-                    retries: count("rizzitgo.client.retries", "Attempts sent again, by reason."),
-                    reauthentications: count(
-                        "rizzitgo.client.reauthentications",
-                        "Calls replayed with a new token after a 401.",
-                    ),
-                    budget_exhausted: count(
-                        "rizzitgo.client.retry_budget.exhausted",
-                        "Retries not made because the client's retry budget was spent.",
-                    ),
-                    rate_limit_waits: seconds(
-                        "rizzitgo.client.rate_limit.wait",
-                        "Time attempts waited for the client-side rate limit.",
-                    ),
-                    token_fetches: count(
-                        "rizzitgo.client.token.fetches",
-                        "Access-token requests, by outcome.",
-                    ),
-                    cache_lookups: count(
-                        "rizzitgo.client.cache.lookups",
-                        "Response-cache lookups, by result (hit, miss).",
-                    ),
-                }),
-                server: [
-                    KeyValue::new(
-                        "server.address",
-                        base_url.host_str().unwrap_or_default().to_owned(),
-                    ),
-                    KeyValue::new(
-                        "server.port",
-                        i64::from(base_url.port_or_known_default().unwrap_or_default()),
-                    ),
-                ],
+            Instruments {
+                request_duration: seconds(
+                    "http.client.request.duration",
+                    "Duration of HTTP client requests (each attempt of a call).",
+                ),
+                call_duration: seconds(
+                    "rizzitgo.client.call.duration",
+                    "Duration of SDK calls, retries and waits included.",
+                ),
+                retries: count("rizzitgo.client.retries", "Attempts sent again, by reason."),
+                reauthentications: count(
+                    "rizzitgo.client.reauthentications",
+                    "Calls replayed with a new token after a 401.",
+                ),
+                budget_exhausted: count(
+                    "rizzitgo.client.retry_budget.exhausted",
+                    "Retries not made because the client's retry budget was spent.",
+                ),
+                rate_limit_waits: seconds(
+                    "rizzitgo.client.rate_limit.wait",
+                    "Time attempts waited for the client-side rate limit.",
+                ),
+                token_fetches: count(
+                    "rizzitgo.client.token.fetches",
+                    "Access-token requests, by outcome.",
+                ),
+                cache_lookups: count(
+                    "rizzitgo.client.cache.lookups",
+                    "Response-cache lookups, by result (hit, miss).",
+                ),
             }
         }
+    }
 
+    impl Metrics {
         fn operation(operation: &'static Operation) -> KeyValue {
             KeyValue::new("rizzitgo.operation", operation.name)
         }
@@ -181,7 +275,7 @@ mod otel {
                     attributes.push(KeyValue::new("error.type", why.to_owned()))
                 }
             }
-            self.instruments
+            self.instruments()
                 .request_duration
                 .record(took.as_secs_f64(), &attributes);
         }
@@ -193,7 +287,7 @@ mod otel {
             attempts: u32,
             took: Duration,
         ) {
-            self.instruments.call_duration.record(
+            self.instruments().call_duration.record(
                 took.as_secs_f64(),
                 &[
                     Self::operation(operation),
@@ -204,7 +298,7 @@ mod otel {
         }
 
         pub(crate) fn retry(&self, operation: &'static Operation, reason: &'static str) {
-            self.instruments.retries.add(
+            self.instruments().retries.add(
                 1,
                 &[
                     Self::operation(operation),
@@ -214,32 +308,32 @@ mod otel {
         }
 
         pub(crate) fn reauthentication(&self, operation: &'static Operation) {
-            self.instruments
+            self.instruments()
                 .reauthentications
                 .add(1, &[Self::operation(operation)]);
         }
 
         pub(crate) fn retry_budget_exhausted(&self, operation: &'static Operation) {
-            self.instruments
+            self.instruments()
                 .budget_exhausted
                 .add(1, &[Self::operation(operation)]);
         }
 
         pub(crate) fn rate_limit_wait(&self, operation: &'static Operation, waited: Duration) {
-            self.instruments
+            self.instruments()
                 .rate_limit_waits
                 .record(waited.as_secs_f64(), &[Self::operation(operation)]);
         }
 
         pub(crate) fn token_fetch(&self, outcome: &str) {
-            self.instruments
+            self.instruments()
                 .token_fetches
                 .add(1, &[KeyValue::new("rizzitgo.outcome", outcome.to_owned())]);
         }
 
         pub(crate) fn cache_lookup(&self, operation: &'static Operation, hit: bool) {
             let result = if hit { "hit" } else { "miss" };
-            self.instruments.cache_lookups.add(
+            self.instruments().cache_lookups.add(
                 1,
                 &[
                     Self::operation(operation),
@@ -249,8 +343,8 @@ mod otel {
         }
     }
 
-    /// The entries and bytes `cache` holds, observed while it lives.
-    pub(crate) fn observe_cache(meter: &Meter, cache: &Arc<crate::layers::ResponseCache>) {
+    /// The entries and bytes `cache` holds, observed on `meter` while it lives.
+    fn observe_cache_on(meter: &Meter, cache: &Arc<crate::layers::ResponseCache>) {
         let held = move |cache: &std::sync::Weak<crate::layers::ResponseCache>| {
             cache.upgrade().map(|cache| cache.held())
         };

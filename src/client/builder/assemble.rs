@@ -40,16 +40,12 @@ pub(super) fn client(builder: ClientBuilder) -> Result<Client, Error> {
         return Err(Error::config("max_response_bytes must be at least 1"));
     }
     let (store, limiter) = coordination(&builder, &identity)?;
-    #[cfg(feature = "opentelemetry")]
-    let meter = builder
-        .meter
-        .clone()
-        .unwrap_or_else(|| opentelemetry::global::meter("rizzitgo-open-api"));
+    // Without a meter of its own, the client follows the global provider, whenever it is set.
     #[cfg(feature = "opentelemetry")]
     let metrics = {
         let url = reqwest::Url::parse(&identity.base_url)
             .map_err(|e| Error::config(format!("base_url is not a URL: {e}")))?;
-        Metrics::new(&meter, &url)
+        Metrics::new(builder.meter.as_ref(), &url)
     };
     #[cfg(not(feature = "opentelemetry"))]
     let metrics = Metrics;
@@ -79,7 +75,7 @@ pub(super) fn client(builder: ClientBuilder) -> Result<Client, Error> {
     let layers = layers(&builder, &identity)?;
     #[cfg(feature = "opentelemetry")]
     if let Some(cache) = &layers.cache {
-        crate::metrics::observe_cache(&meter, cache);
+        runtime.metrics.observe_cache(builder.meter.as_ref(), cache);
     }
     Ok(Client::new(
         identity.client_id,
