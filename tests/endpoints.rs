@@ -51,7 +51,7 @@ async fn all_seven_business_endpoints_answer_typed_data_with_one_token() {
             )
             .await
             .unwrap();
-        assert_eq!(page.total, Some(seed::QC_RECORD_COUNT as i64));
+        assert_eq!(page.total, Some(seed::QC_JUNE_2026_COUNT as i64));
         assert_eq!(page.list.len(), 10);
 
         let found = client

@@ -171,10 +171,13 @@ async fn every_fault_on_every_endpoint_in_both_error_styles() {
     let table = render(&http200);
     insta::assert_snapshot!(table);
 
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/guide/retries_and_faults.md"
+    );
     let readme = std::fs::read_to_string(path).unwrap();
     let (Some(start), Some(end)) = (readme.find(START), readme.find(END)) else {
-        panic!("README.md has no fault-matrix section");
+        panic!("src/guide/retries_and_faults.md has no fault-matrix section");
     };
     let current = &readme[start + START.len()..end];
     if current != table {
@@ -187,7 +190,7 @@ async fn every_fault_on_every_endpoint_in_both_error_styles() {
             std::fs::write(path, updated).unwrap();
         } else {
             panic!(
-                "README.md's fault matrix is stale: run `RIZZITGO_BLESS=1 cargo test --test \
+                "The guide page's fault matrix is stale: run `RIZZITGO_BLESS=1 cargo test --test \
                  fault_matrix`"
             );
         }

@@ -100,7 +100,7 @@ async fn a_walk_whose_page_2_fails_once_is_retried_and_complete() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(records.len() as u64, seed::QC_RECORD_COUNT);
+    assert_eq!(records.len() as u64, seed::QC_JUNE_2026_COUNT);
     assert_eq!(pages_asked(&gateway), [1, 2, 2, 3, 4, 5, 6]);
 }
 

@@ -4,7 +4,7 @@ mod common;
 
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use rizzitgo_mock_gateway::{ErrorStyle, Failure, MockGateway, seed};
-use rizzitgo_open_api::types::{ImageSearchRequest, QcDetail, QcPageRequest, TimeRange};
+use rizzitgo_open_api::types::{DateTime, ImageSearchRequest, QcDetail, QcPageRequest, TimeRange};
 use rizzitgo_open_api::{Client, Error};
 use std::collections::HashSet;
 use std::pin::Pin;
@@ -50,7 +50,7 @@ async fn streaming_june_yields_the_total_once_each_in_ceil_total_over_size_reque
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(records.len() as u64, seed::QC_RECORD_COUNT);
+    assert_eq!(records.len() as u64, seed::QC_JUNE_2026_COUNT);
     assert_eq!(gateway.stats().endpoint(QC_PAGE), 1);
     let request = gateway.stats().requests.last().unwrap().body.clone();
     assert!(request.contains(r#""pageSize":100"#), "{request}");
@@ -67,11 +67,11 @@ async fn streaming_june_yields_the_total_once_each_in_ceil_total_over_size_reque
         .await
         .unwrap();
     let unique: HashSet<String> = records.iter().map(key).collect();
-    assert_eq!(records.len() as u64, seed::QC_RECORD_COUNT);
+    assert_eq!(records.len() as u64, seed::QC_JUNE_2026_COUNT);
     assert_eq!(unique.len(), records.len(), "no duplicate");
     assert_eq!(
         gateway.stats().endpoint(QC_PAGE),
-        seed::QC_RECORD_COUNT.div_ceil(10)
+        seed::QC_JUNE_2026_COUNT.div_ceil(10)
     );
     let sizes: Vec<bool> = gateway
         .stats()
@@ -99,7 +99,7 @@ async fn the_pages_form_yields_each_page_with_its_counts() {
     assert!(
         pages
             .iter()
-            .all(|p| p.total == Some(seed::QC_RECORD_COUNT as i64))
+            .all(|p| p.total == Some(seed::QC_JUNE_2026_COUNT as i64))
     );
     assert_eq!(gateway.stats().endpoint(QC_PAGE), 3);
 }
@@ -190,7 +190,7 @@ async fn records_added_between_pages_are_not_yielded_twice_and_the_walk_ends_cle
     assert_eq!(unique.len(), records.len(), "no record twice");
     assert_eq!(
         records.len() as u64,
-        seed::QC_RECORD_COUNT,
+        seed::QC_JUNE_2026_COUNT,
         "the records that matched when the walk started"
     );
     assert!(
@@ -215,7 +215,7 @@ async fn each_page_says_its_number() {
         .try_collect()
         .await
         .unwrap();
-    // 54 records, ten a page.
+    // June's 54 records, ten a page.
     assert_eq!(numbers, [1, 2, 3, 4, 5, 6]);
 }
 
@@ -300,4 +300,30 @@ async fn a_page_deadline_bounds_each_page_call() {
         .await
         .unwrap_err();
     assert!(error.is_timeout(), "{error}");
+}
+
+#[tokio::test]
+async fn last_month_and_this_month_have_records_out_of_the_box() {
+    // The mock seeds records relative to the day it starts: a first sync finds some.
+    let (_gateway, client) = setup().await;
+    let now = DateTime::now();
+    for range in [
+        TimeRange::previous_month(now.clone()).unwrap(),
+        TimeRange::month_of(now).unwrap(),
+    ] {
+        let records: Vec<QcDetail> = client
+            .goods_qc_page_stream(QcPageRequest::builder().completion_time(range.clone()))
+            .try_collect()
+            .await
+            .unwrap();
+        assert!(!records.is_empty(), "nothing completed in {range:?}");
+        assert!(
+            records
+                .iter()
+                .all(|r| r.completion_time.as_ref().is_some_and(|t| {
+                    (range.start().to_string()..=range.end().to_string()).contains(t)
+                })),
+            "{records:?}"
+        );
+    }
 }

@@ -29,7 +29,7 @@ async fn requests_are_built_from_their_required_fields_and_named_values() {
     let filter: QcPageRequestBuilder = QcPageRequest::new(1u32, 10u32)
         .completion_time(TimeRange::days("2026-06-01", "2026-06-30").unwrap());
     let page = client.goods_qc_page(filter).await.unwrap();
-    assert_eq!(page.total, Some(seed::QC_RECORD_COUNT as i64));
+    assert_eq!(page.total, Some(seed::QC_JUNE_2026_COUNT as i64));
 
     // A named value the request does not allow is refused before sending.
     let error = client

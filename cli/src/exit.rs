@@ -107,11 +107,14 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_documents_every_code() {
-        let readme = include_str!("../../README.md");
+    fn the_guide_documents_every_code() {
+        let page = include_str!("../../src/guide/command_line.md");
         for (kind, code, _) in KINDS {
             let row = format!("| {code} | `{kind:?}`");
-            assert!(readme.contains(&row), "README.md lacks the row {row:?}");
+            assert!(
+                page.contains(&row),
+                "src/guide/command_line.md lacks the row {row:?}"
+            );
         }
     }
 }

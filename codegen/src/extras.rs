@@ -154,7 +154,7 @@ fn constructor(
     let ty: syn::Path =
         syn::parse_str(&format!("crate::types::{body}")).map_err(|e| e.to_string())?;
     let builder: syn::Path =
-        syn::parse_str(&format!("crate::types::builder::{body}")).map_err(|e| e.to_string())?;
+        syn::parse_str(&format!("crate::types::{body}Builder")).map_err(|e| e.to_string())?;
     let doc = format!(
         "A request with its required fields ({}), as a builder for the optional rest. The values \
          are checked when the request is sent: a value that breaks the spec fails with an error \

@@ -508,12 +508,17 @@ fn paging_docs(op: &OperationModel, p: &Pagination) -> (String, String) {
         page = p.page,
         stops = stops.join(", "),
     );
+    let options = "The [`Walk`](crate::Walk) it returns is a stream that takes a call's options \
+         before its first poll: a deadline for the whole walk (`deadline`) and for each page \
+         (`page_deadline`), `attempt_timeout`, `retry_policy` and `header`.";
     let pages_doc = format!(
-        "Every page of [`{name}`](crate::Client::{name}), as a stream of `{page_type}`.\n\n{common}"
+        "Every page of [`{name}`](crate::Client::{name}), as a stream of \
+         [`Page`](crate::Page)`<{page_type}>` (it derefs to the page; `number()` is its page \
+         number).\n\n{common}\n\n{options}"
     );
     let stream_doc = format!(
         "Every record of [`{name}`](crate::Client::{name}), page after page, as a stream of \
-         `{item_type}`.\n\n{common}\n\nUse `futures::TryStreamExt` to consume it \
+         `{item_type}`.\n\n{common}\n\n{options} Use `futures::TryStreamExt` to consume it \
          (`try_next`, `try_collect`)."
     );
     (pages_doc, stream_doc)

@@ -97,8 +97,14 @@ pub fn raw_client(
     let tokens = Generator::new(&settings)
         .generate_tokens(spec)
         .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
+    let requests = ops
+        .iter()
+        .filter(|op| op.auth == Auth::Bearer)
+        .map(|op| op.body_schema.clone())
+        .collect();
     setters::rewrite(
         spec,
+        &requests,
         gate_json_schema(escape_reserved(types_only(tokens)?))?,
     )
 }

@@ -465,7 +465,8 @@ fn request_example(op: &Operation) -> Option<&serde_json::Value> {
 }
 
 /// `(wire field, builder call)` for each field of a request example: `.goods_id("123456")`,
-/// `.rno("ABC123")`, `.completion_time(types::TimeRange([…]))`.
+/// `.rno("ABC123")`, `.completion_time(types::TimeRange::days("2026-06-01", "2026-06-02")?)`
+/// (the helpers the README shows).
 fn builder_calls(
     spec: &OpenAPI,
     body_schema: &str,
@@ -486,13 +487,12 @@ fn builder_calls(
             serde_json::Value::Number(n) => n.to_string(),
             serde_json::Value::Bool(b) => b.to_string(),
             serde_json::Value::Array(items) => {
-                let items: Vec<String> = items
-                    .iter()
-                    .filter_map(|item| item.as_str().map(|t| format!("{t:?}.parse()?")))
-                    .collect();
-                match &newtype {
-                    Some(ty) => format!("types::{ty}([{}])", items.join(", ")),
-                    None => format!("vec![{}]", items.join(", ")),
+                let items: Vec<&str> = items.iter().filter_map(|item| item.as_str()).collect();
+                let range = newtype.as_deref().filter(|ty| is_date_time_range(spec, ty));
+                match (&newtype, range) {
+                    (_, Some(ty)) => range_call(ty, items),
+                    (Some(ty), None) => format!("types::{ty}([{}])", parsed(items).join(", ")),
+                    (None, None) => format!("vec![{}]", parsed(items).join(", ")),
                 }
             }
             _ => continue,
@@ -500,6 +500,43 @@ fn builder_calls(
         calls.push((name.clone(), format!(".{}({expr})", snake_case(name))));
     }
     calls
+}
+
+fn parsed(items: Vec<&str>) -> Vec<String> {
+    items.iter().map(|t| format!("{t:?}.parse()?")).collect()
+}
+
+/// Whether schema `name` is a pair of platform date-times (the `TimeRange` the hand-written
+/// layer gives helpers).
+fn is_date_time_range(spec: &OpenAPI, name: &str) -> bool {
+    let Ok(schema) = component(spec, name) else {
+        return false;
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(arr)) => {
+            arr.min_items == Some(2)
+                && arr.max_items == Some(2)
+                && matches!(&arr.items, Some(ReferenceOr::Reference { reference })
+                    if component(spec, schema_name(reference)).is_ok_and(is_date_time))
+        }
+        _ => false,
+    }
+}
+
+/// A range's constructor: `days(first, last)` for whole days, else `new(start, end)`.
+fn range_call(ty: &str, items: Vec<&str>) -> String {
+    match items.as_slice() {
+        [start, end]
+            if start.len() == 19
+                && start.ends_with(" 00:00:00")
+                && end.len() == 19
+                && end.ends_with(" 23:59:59") =>
+        {
+            format!("types::{ty}::days({:?}, {:?})?", &start[..10], &end[..10])
+        }
+        [start, end] => format!("types::{ty}::new({start:?}, {end:?})?"),
+        _ => format!("types::{ty}([{}])", parsed(items).join(", ")),
+    }
 }
 
 /// Reads and checks `x-pagination` against the request and response schemas.

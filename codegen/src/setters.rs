@@ -1,7 +1,8 @@
 //! The setters of typify's builders (`types::builder::*`), made to read as a person expects:
 //! an optional field takes its value, not an `Option` (`.request_id("REQ-1")`, as a required
 //! one does), `set_…(Option<…>)` passes an optional value through (aws-sdk-rust's pair), and
-//! every setter and builder carries the description of its field from the spec.
+//! every setter and builder carries the description of its field from the spec. A request's
+//! `builder()` is shown returning the name users write (`GoodsRequestBuilder`).
 //!
 //! typify's optional setter is bounded by `TryInto<Option<String>>`, which `&str` can never
 //! satisfy (the orphan rules forbid the impl), so the fix is in the generated code itself.
@@ -11,15 +12,25 @@ use crate::model::component;
 use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// Rewrites the builders of progenitor's output.
-pub fn rewrite(spec: &OpenAPI, tokens: TokenStream) -> Result<TokenStream, String> {
+/// Rewrites the builders of progenitor's output; `requests` are the request bodies, whose
+/// builders have an alias (`{name}Builder`, see `extras.rs`).
+pub fn rewrite(
+    spec: &OpenAPI,
+    requests: &BTreeSet<String>,
+    tokens: TokenStream,
+) -> Result<TokenStream, String> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     let Some(types) = module_mut(&mut file.items, "types") else {
         return Err("the generated code has no `mod types`".to_owned());
     };
+    for item in types.iter_mut() {
+        if let syn::Item::Impl(block) = item {
+            name_the_builder(block, requests);
+        }
+    }
     // Field → wire name, from the structs the builders build.
     let wires: BTreeMap<String, BTreeMap<String, String>> = types
         .iter()
@@ -61,6 +72,33 @@ pub fn rewrite(spec: &OpenAPI, tokens: TokenStream) -> Result<TokenStream, Strin
         }
     }
     Ok(quote!(#file))
+}
+
+/// `X::builder()` of a request `X`: returns `crate::types::XBuilder` (the same type), so that
+/// rustdoc shows the name users write rather than a second `X`.
+fn name_the_builder(block: &mut syn::ItemImpl, requests: &BTreeSet<String>) {
+    let syn::Type::Path(path) = &*block.self_ty else {
+        return;
+    };
+    let Some(name) = path.path.get_ident().map(ToString::to_string) else {
+        return;
+    };
+    if block.trait_.is_some() || !requests.contains(&name) {
+        return;
+    }
+    for member in block.items.iter_mut() {
+        if let syn::ImplItem::Fn(f) = member
+            && f.sig.ident == "builder"
+            && f.sig.inputs.is_empty()
+        {
+            let alias = format_ident!("{name}Builder");
+            f.sig.output = syn::parse_quote!(-> crate::types::#alias);
+            let doc = format!(
+                " A [`{name}Builder`](crate::types::{name}Builder) of every field by name;                  `{name}::new(…)` takes the required ones."
+            );
+            f.attrs.push(syn::parse_quote!(#[doc = #doc]));
+        }
+    }
 }
 
 fn module_mut<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {

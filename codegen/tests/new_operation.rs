@@ -102,7 +102,10 @@ fn the_real_spec_generates_seven_business_methods_and_nine_operations() {
     let ops = rizzitgo_open_api_codegen::operations(&spec).unwrap();
     assert_eq!(ops.len(), 9);
     let generated = generate(&spec).unwrap();
-    let facade = generated.facade.replace(char::is_whitespace, "");
+    let facade = generated
+        .facade
+        .replace(char::is_whitespace, "")
+        .replace(",)", ")");
     assert_eq!(facade.matches("->crate::Call<").count(), 7);
 }
 
@@ -175,7 +178,10 @@ const PAGINATION: &str = "      x-pagination:\n        page: pageNo\n        pag
 fn an_added_paginated_operation_gets_its_streams_with_no_hand_written_code() {
     let spec = parse_spec(&spec_with_paginated_operation(PAGINATION)).unwrap();
     let generated = generate(&spec).unwrap();
-    let facade = generated.facade.replace(char::is_whitespace, "");
+    let facade = generated
+        .facade
+        .replace(char::is_whitespace, "")
+        .replace(",)", ")");
     assert!(
         facade.contains("pubfngoods_stock_pages<B>(&self,filter:B)->crate::Walk<crate::Page<"),
         "{}",

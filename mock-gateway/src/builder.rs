@@ -7,6 +7,7 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::oneshot;
 
+use crate::calendar;
 use crate::envelope::ErrorStyle;
 use crate::gateway::MockGateway;
 use crate::seed;
@@ -34,6 +35,7 @@ pub struct MockGatewayBuilder {
     token_ttl: u64,
     scopes: Vec<String>,
     qps_limit: Option<u32>,
+    today: Option<String>,
 }
 
 impl Default for MockGatewayBuilder {
@@ -44,6 +46,7 @@ impl Default for MockGatewayBuilder {
             token_ttl: seed::DEFAULT_TOKEN_TTL_SECS,
             scopes: seed::ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
             qps_limit: None,
+            today: None,
         }
     }
 }
@@ -79,8 +82,26 @@ impl MockGatewayBuilder {
         self
     }
 
+    /// The gateway's date at start, `yyyy-MM-dd` (UTC+8), that its recent QC records
+    /// ([`seed::QC_RECENT_COUNT`]) are relative to (default: the system clock's date), for
+    /// tests that need them at fixed dates. [`start`](Self::start) refuses a date that is not
+    /// real.
+    pub fn today(mut self, date: &str) -> Self {
+        self.today = Some(date.to_owned());
+        self
+    }
+
     /// Binds 127.0.0.1 and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<MockGateway> {
+        let today = match &self.today {
+            None => calendar::today(),
+            Some(date) => calendar::parse_date(date).ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("today must be a real yyyy-MM-dd date, not {date:?}"),
+                )
+            })?,
+        };
         let listener = listen(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port)))?;
         let addr = listener.local_addr()?;
         let apps = vec![
@@ -102,6 +123,7 @@ impl MockGatewayBuilder {
             Duration::from_secs(self.token_ttl),
             apps,
             self.qps_limit,
+            today,
         ));
         let (tx, rx) = oneshot::channel();
         let task = tokio::spawn(server::run(listener, Arc::clone(&shared), rx));

@@ -73,7 +73,8 @@
 //! | goods 768650559131 / 1 | the 7.6 Tmall goods (detail record, no QC) |
 //! | goods 654321 / 1 | exists without QC |
 //! | goods 800100 / 2 | three QC records (completed 2026-06-10, -15, -20 16:00:00) |
-//! | QC records | 54, completed June 2–30 2026; only 123456's (2026-06-02 18:30:00) falls on June 1–2, so the 7.4 query answers total 1 |
+//! | QC records | 54 completed June 2–30 2026; only 123456's (2026-06-02 18:30:00) falls on June 1–2, so the 7.4 query answers total 1 |
+//! | recent QC records | 20, relative to the gateway's start date (UTC+8; [`MockGatewayBuilder::today`] pins it): catalog goods 9100000000 + k (source 1) completed k × 2 days before it, so this month and the previous one have records ([`seed::QC_RECENT_COUNT`]) |
 //! | image search | 100 results for source 1 (so the 7.5 query answers `totalPage` 5, `totalCount` 100), 45 for source 2, 41 for source 3; `https://example.com/img/no-match.jpg` finds nothing |
 //! | members | `partner.member@example.com`, `second.member@example.com`, `vip.member@example.com` |
 //!
@@ -121,6 +122,7 @@
 mod admin;
 mod auth;
 mod builder;
+mod calendar;
 mod clock;
 mod data;
 mod dispatch;

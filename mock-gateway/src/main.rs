@@ -1,5 +1,5 @@
 //! `rizzitgo-mock-gateway [--port N] [--error-style http200|http-status] [--token-ttl SECS]
-//! [--qps-limit N]`: serves the mock on 127.0.0.1 until Ctrl-C. Arguments are parsed by hand to
+//! [--qps-limit N] [--today yyyy-MM-dd]`: serves the mock on 127.0.0.1 until Ctrl-C. Arguments are parsed by hand to
 //! keep the build small.
 
 use std::io::Write as _;
@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use rizzitgo_mock_gateway::{ErrorStyle, MockGateway, MockGatewayBuilder};
 
 const USAGE: &str = "usage: rizzitgo-mock-gateway [--port N] [--error-style http200|http-status] \
-                     [--token-ttl SECS] [--qps-limit N]\n\
+                     [--token-ttl SECS] [--qps-limit N] [--today yyyy-MM-dd]\n\
                      Prints `url: …` and the seeded credentials, then serves until Ctrl-C.\n\
                      --port 0 (the default) picks a free port.";
 
@@ -28,6 +28,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<MockGatewayBuilder, 
             "--qps-limit" => {
                 builder.qps_limit(Some(number(&value("--qps-limit")?, "--qps-limit")?))
             }
+            "--today" => builder.today(&value("--today")?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         };

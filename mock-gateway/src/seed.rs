@@ -55,8 +55,15 @@ pub const CATALOG_FIRST_ID: u64 = 9_100_000_000;
 pub const CATALOG_SIZE: u64 = 100_000;
 /// A goods id that exists for no source.
 pub const UNKNOWN_GOODS_ID: &str = "999999999";
-/// Total number of seeded QC records (all completed in June 2026).
-pub const QC_RECORD_COUNT: u64 = 54;
+/// Total number of seeded QC records: [`QC_JUNE_2026_COUNT`] and [`QC_RECENT_COUNT`].
+pub const QC_RECORD_COUNT: u64 = QC_JUNE_2026_COUNT + QC_RECENT_COUNT;
+/// Seeded QC records completed in June 2026 (the guide's examples).
+pub const QC_JUNE_2026_COUNT: u64 = 54;
+/// Seeded QC records relative to the gateway's start date (UTC+8, or
+/// [`MockGatewayBuilder::today`](crate::MockGatewayBuilder::today)): goods
+/// [`CATALOG_FIRST_ID`] + k (source 1), k = 0..20, completed k × 2 days before it, in the first
+/// hour of the day. So the current and the previous month both have records.
+pub const QC_RECENT_COUNT: u64 = 20;
 
 /// Image-search result counts per source (1, 2, 3); the page size is always 20.
 pub const IMAGE_SEARCH_TOTALS: [u64; 3] = [100, 45, 41];

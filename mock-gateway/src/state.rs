@@ -83,6 +83,8 @@ pub(crate) struct GatewayState {
     /// QC records added to this gateway (on top of the seeded ones), kept in qc-page order
     /// ([`qc::newest_first`]) so a page request merges instead of sorting.
     pub(crate) extra_qc: Mutex<Vec<QcRecord>>,
+    /// The seeded QC records relative to the gateway's start date, newest first.
+    pub(crate) recent_qc: Vec<QcRecord>,
 }
 
 /// Locks a mutex, ignoring poisoning: one panicking request must not wedge the mock.
@@ -96,6 +98,7 @@ impl GatewayState {
         token_ttl: Duration,
         apps: Vec<App>,
         qps: Option<u32>,
+        today: i64,
     ) -> Self {
         let mut rate = QpsWindows::default();
         rate.set_limit(qps);
@@ -111,6 +114,7 @@ impl GatewayState {
             stats: Recorder::default(),
             future_fields: AtomicBool::new(false),
             extra_qc: Mutex::default(),
+            recent_qc: qc::recent_records(today),
         }
     }
 

@@ -4,10 +4,20 @@ mod common;
 
 use common::*;
 use hyper::Method;
-use rizzitgo_mock_gateway::{ErrorStyle, MockGateway, seed};
+use rizzitgo_mock_gateway::{ErrorStyle, MockGateway, MockGatewayBuilder, seed};
 use serde_json::{Value, json};
 
 const LATE: &str = "2026-07-01 08:00:00";
+
+/// A gateway started on 2026-06-30: its recent seeded records (completed in the first hour of
+/// 2026-06-30, -28, …, 2026-05-22) lie among June's, after 2026-05-01 and before [`LATE`].
+async fn on_june_30(builder: MockGatewayBuilder) -> (MockGateway, Client, String) {
+    start(builder.today("2026-06-30")).await
+}
+
+/// The recent seeded records completed in June 2026, for a gateway of [`on_june_30`]: 06-30 back to
+/// 06-02, every other day.
+const RECENT_IN_JUNE: u64 = 15;
 
 async fn page(c: &Client, t: &str, body: Value) -> (Vec<Value>, u64) {
     let data = c.call(QC_PAGE, t, &body).await.ok();
@@ -54,7 +64,7 @@ fn assert_ordered(list: &[Value]) {
 
 #[tokio::test]
 async fn added_records_join_totals_and_order() {
-    let (gw, c, t) = setup().await;
+    let (gw, c, t) = on_june_30(MockGateway::builder()).await;
     let added = gw.add_qc_records(3, LATE).unwrap();
     assert_eq!(added, ["700000001", "700000002", "700000003"]);
     let (list, total) = page(&c, &t, json!({"pageNo": 1, "pageSize": 5})).await;
@@ -106,7 +116,7 @@ async fn added_records_join_totals_and_order() {
 
 #[tokio::test]
 async fn records_added_between_two_page_fetches_shift_the_pages() {
-    let (gw, c, t) = setup().await;
+    let (gw, c, t) = on_june_30(MockGateway::builder()).await;
     let (first, total) = page(&c, &t, json!({"pageNo": 1, "pageSize": 10})).await;
     assert_eq!(total, seed::QC_RECORD_COUNT);
     gw.add_qc_records(3, LATE).unwrap();
@@ -118,7 +128,7 @@ async fn records_added_between_two_page_fetches_shift_the_pages() {
 
 #[tokio::test]
 async fn filters_include_or_exclude_added_records() {
-    let (gw, c, t) = setup().await;
+    let (gw, c, t) = on_june_30(MockGateway::builder()).await;
     gw.add_qc_records(4, "2026-06-30 23:00:00").unwrap();
     let june = json!(["2026-06-01 00:00:00", "2026-06-30 23:59:59"]);
     let (_, total) = page(
@@ -127,7 +137,7 @@ async fn filters_include_or_exclude_added_records() {
         json!({"pageNo": 1, "pageSize": 10, "completionTime": june}),
     )
     .await;
-    assert_eq!(total, seed::QC_RECORD_COUNT + 4);
+    assert_eq!(total, seed::QC_JUNE_2026_COUNT + RECENT_IN_JUNE + 4);
     // Inclusive bounds: exactly the added ones.
     let exact = json!(["2026-06-30 23:00:00", "2026-06-30 23:00:00"]);
     let (list, total) = page(
@@ -157,7 +167,8 @@ async fn filters_include_or_exclude_added_records() {
                "completionTime": ["2026-06-01 00:00:00", "2026-06-02 23:59:59"]}),
     )
     .await;
-    assert_eq!((total, ids(&list)), (1, vec![seed::GOODS_ID]));
+    // The guide's record, and the recent one of 2026-06-02 (this gateway started on 06-30).
+    assert_eq!((total, ids(&list)), (2, vec![seed::GOODS_ID, "9100000014"]));
     let (list, _) = page(
         &c,
         &t,
@@ -165,12 +176,12 @@ async fn filters_include_or_exclude_added_records() {
                "completionTime": ["2026-06-01 00:00:00", "2026-06-30 22:59:59"]}),
     )
     .await;
-    assert_eq!(list.len() as u64, seed::QC_RECORD_COUNT);
+    assert_eq!(list.len() as u64, seed::QC_JUNE_2026_COUNT + RECENT_IN_JUNE);
     assert!(ids(&list).iter().all(|id| !id.starts_with("70000000")));
     // Source and goodsId filters.
     let (_, total) = page(&c, &t, json!({"pageNo": 1, "pageSize": 1, "source": 1})).await;
     let (_, seeded_source_1) = {
-        let (gw2, c2, t2) = setup().await;
+        let (gw2, c2, t2) = on_june_30(MockGateway::builder()).await;
         let r = page(&c2, &t2, json!({"pageNo": 1, "pageSize": 1, "source": 1})).await;
         drop(gw2);
         r
@@ -196,7 +207,7 @@ async fn filters_include_or_exclude_added_records() {
 
 #[tokio::test]
 async fn qc_detail_and_images_answer_added_goods() {
-    let (gw, c, t) = setup().await;
+    let (gw, c, t) = on_june_30(MockGateway::builder()).await;
     let id = gw.add_qc_records(2, LATE).unwrap().pop().unwrap();
     let key = json!({"goodsId": id, "source": 1});
     let detail = c.call(QC_DETAIL, &t, &key).await.ok();
@@ -262,7 +273,7 @@ async fn admin(c: &Client, body: &str) -> Resp {
 
 #[tokio::test]
 async fn admin_endpoint_adds_and_refuses_bad_input() {
-    let (gw, c, t) = styled(ErrorStyle::HttpStatus).await;
+    let (gw, c, t) = on_june_30(MockGateway::builder().error_style(ErrorStyle::HttpStatus)).await;
     let r = admin(&c, r#"{"n":3,"completionTime":"2026-06-30 23:00:00"}"#).await;
     assert_eq!((r.status, r.json()), (200, json!({"ok": true})));
     let (list, total) = page(&c, &t, json!({"pageNo": 1, "pageSize": 3})).await;
@@ -311,8 +322,8 @@ async fn admin_endpoint_adds_and_refuses_bad_input() {
 
 #[tokio::test]
 async fn gateways_do_not_share_added_records() {
-    let (gw1, c1, t1) = setup().await;
-    let (gw2, c2, t2) = setup().await;
+    let (gw1, c1, t1) = on_june_30(MockGateway::builder()).await;
+    let (gw2, c2, t2) = on_june_30(MockGateway::builder()).await;
     gw1.add_qc_records(5, LATE).unwrap();
     let (_, total1) = page(&c1, &t1, json!({"pageNo": 1, "pageSize": 1})).await;
     let (_, total2) = page(&c2, &t2, json!({"pageNo": 1, "pageSize": 1})).await;
@@ -329,14 +340,14 @@ async fn gateways_do_not_share_added_records() {
     assert_eq!(gw2.add_qc_records(1, LATE).unwrap(), ["700000001"]);
     assert_eq!(gw1.add_qc_records(1, LATE).unwrap(), ["700000006"]);
     // A fresh gateway starts from the seeded data only.
-    let (_gw3, c3, t3) = setup().await;
+    let (_gw3, c3, t3) = on_june_30(MockGateway::builder()).await;
     let (_, total3) = page(&c3, &t3, json!({"pageNo": 1, "pageSize": 1})).await;
     assert_eq!(total3, seed::QC_RECORD_COUNT);
 }
 
 #[tokio::test]
 async fn one_hundred_thousand_records_page_correctly() {
-    let (gw, c, t) = setup().await;
+    let (gw, c, t) = on_june_30(MockGateway::builder()).await;
     gw.add_qc_records(50_000, LATE).unwrap();
     gw.add_qc_records(50_000, "2026-05-01 00:00:00").unwrap();
     let n = 100_000 + seed::QC_RECORD_COUNT;
@@ -351,7 +362,7 @@ async fn one_hundred_thousand_records_page_correctly() {
     assert_ordered(&mid);
     let (last, _) = page(&c, &t, json!({"pageNo": 1001, "pageSize": 100})).await;
     assert_eq!(last.len(), seeded);
-    assert_eq!(ids(&last)[0], "700099947");
+    assert_eq!(ids(&last)[0], format!("7{:08}", 100_000 - seeded + 1));
     assert_eq!(ids(&last)[seeded - 1], "700100000");
     let (past, total) = page(&c, &t, json!({"pageNo": 1002, "pageSize": 100})).await;
     assert_eq!((past.len(), total), (0, n));

@@ -5,7 +5,7 @@ mod common;
 use std::collections::HashSet;
 
 use common::*;
-use rizzitgo_mock_gateway::seed;
+use rizzitgo_mock_gateway::{MockGateway, seed};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -44,14 +44,14 @@ async fn page(c: &Client, t: &str, body: Value) -> (Vec<Value>, u64) {
 async fn pages_cover_every_record_once_latest_first() {
     let (_gw, c, t) = setup().await;
     let mut seen = Vec::new();
-    for page_no in 1..=6 {
+    for page_no in 1..=8 {
         let (list, total) = page(&c, &t, json!({"pageNo": page_no, "pageSize": 10})).await;
         assert_eq!(total, seed::QC_RECORD_COUNT);
-        let expected = if page_no <= 5 { 10 } else { 4 };
+        let expected = if page_no < 8 { 10 } else { 4 };
         assert_eq!(list.len(), expected, "page {page_no}");
         seen.extend(list);
     }
-    let (past_end, total) = page(&c, &t, json!({"pageNo": 7, "pageSize": 10})).await;
+    let (past_end, total) = page(&c, &t, json!({"pageNo": 9, "pageSize": 10})).await;
     assert!(past_end.is_empty());
     assert_eq!(total, seed::QC_RECORD_COUNT);
     let times: Vec<&str> = seen
@@ -61,7 +61,8 @@ async fn pages_cover_every_record_once_latest_first() {
     let mut sorted = times.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(times, sorted, "latest completion first");
-    assert!(times.iter().all(|t| t.starts_with("2026-06-")));
+    let june = times.iter().filter(|t| t.starts_with("2026-06-")).count();
+    assert_eq!(june as u64, seed::QC_JUNE_2026_COUNT);
     let unique: HashSet<String> = seen.iter().map(|r| r.to_string()).collect();
     assert_eq!(unique.len() as u64, seed::QC_RECORD_COUNT);
     let (all, _) = page(&c, &t, json!({"pageNo": 1, "pageSize": 100})).await;
@@ -152,5 +153,74 @@ async fn page_request_validation() {
         c.call(QC_PAGE, &t, &bad).await.assert_error(200, 400);
     }
     let (list, _) = page(&c, &t, json!({"pageNo": 1, "pageSize": 100})).await;
-    assert_eq!(list.len(), 54);
+    assert_eq!(list.len() as u64, seed::QC_RECORD_COUNT);
+}
+
+/// The completion dates (`yyyy-MM-dd`) of every record completed in `range`.
+async fn dates(c: &Client, t: &str, range: [&str; 2]) -> Vec<String> {
+    let body = json!({"pageNo": 1, "pageSize": 100, "completionTime": range});
+    let (list, total) = page(c, t, body).await;
+    assert_eq!(list.len() as u64, total);
+    list.iter()
+        .map(|r| r["completionTime"].as_str().unwrap()[..10].to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn recent_records_follow_the_gateway_start_date() {
+    let (_gw, c, t) = start(MockGateway::builder().today("2026-12-07")).await;
+    let december = dates(&c, &t, ["2026-12-01 00:00:00", "2026-12-31 23:59:59"]).await;
+    assert_eq!(
+        december,
+        ["2026-12-07", "2026-12-05", "2026-12-03", "2026-12-01"]
+    );
+    let november = dates(&c, &t, ["2026-11-01 00:00:00", "2026-11-30 23:59:59"]).await;
+    assert_eq!(november.len(), 15);
+    assert_eq!(
+        (november[0].as_str(), november[14].as_str()),
+        ("2026-11-29", "2026-11-01")
+    );
+    let october = dates(&c, &t, ["2026-10-01 00:00:00", "2026-10-31 23:59:59"]).await;
+    assert_eq!(october, ["2026-10-30"]);
+    // Each on its own catalog goods, whose QC detail is that record.
+    let newest = c
+        .call(
+            QC_DETAIL,
+            &t,
+            &json!({"goodsId": "9100000000", "source": 1}),
+        )
+        .await
+        .ok();
+    assert!(
+        newest["completionTime"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-12-07 00:")
+    );
+    // June 2026 keeps exactly the guide's records.
+    let june = dates(&c, &t, ["2026-06-01 00:00:00", "2026-06-30 23:59:59"]).await;
+    assert_eq!(june.len() as u64, seed::QC_JUNE_2026_COUNT);
+}
+
+#[tokio::test]
+async fn by_default_recent_records_end_today() {
+    let (_gw, c, t) = setup().await;
+    let (list, total) = page(&c, &t, json!({"pageNo": 1, "pageSize": 1})).await;
+    assert_eq!(total, seed::QC_RECORD_COUNT);
+    // Completed at midnight today (UTC+8): after June 2026 on any machine running this.
+    let newest = list[0]["completionTime"].as_str().unwrap();
+    assert!(
+        newest.ends_with(" 00:00:00") && newest > "2026-07",
+        "{newest}"
+    );
+    assert_eq!(list[0]["goodsId"], seed::CATALOG_FIRST_ID.to_string());
+}
+
+#[tokio::test]
+async fn start_refuses_a_date_that_is_not_real() {
+    for bad in ["2026-02-29", "2026-12-7", "yesterday", ""] {
+        let error = MockGateway::builder().today(bad).start().await.unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput, "{bad}");
+        assert!(error.to_string().contains("today"), "{error}");
+    }
 }

@@ -1,12 +1,12 @@
-//! Seeded QC (quality-control) records, all in June 2026, and the synthetic records a test
-//! may add to one gateway.
+//! Seeded QC (quality-control) records: the guide's, in June 2026; the recent ones, relative
+//! to each gateway's start date; and the synthetic records a test may add to one gateway.
 
 use std::cmp::Ordering;
 
 use serde_json::{Value, json};
 
 use super::goods::SearchGoods;
-use crate::seed;
+use crate::{calendar, seed};
 
 /// One QC record (guide 7.2); `create_time` is only used for filtering.
 #[derive(Clone, Debug)]
@@ -161,8 +161,33 @@ pub(crate) fn records(search: &[Vec<SearchGoods>; 3]) -> Vec<QcRecord> {
             create_time: at(day - 1, i * 3 % 24, i * 11 % 60),
         });
     }
-    debug_assert_eq!(out.len() as u64, seed::QC_RECORD_COUNT);
+    debug_assert_eq!(out.len() as u64, seed::QC_JUNE_2026_COUNT);
     out
+}
+
+/// The recent records of a gateway started on `today` (days since 1970-01-01, UTC+8): one for
+/// each of the first [`seed::QC_RECENT_COUNT`] goods of the synthetic catalog, completed on
+/// `today` and every other day before it, so that this month and the previous one both have
+/// some, whatever the date. Newest first.
+pub(crate) fn recent_records(today: i64) -> Vec<QcRecord> {
+    (0..seed::QC_RECENT_COUNT)
+        .map(|k| {
+            let day = today - 2 * k as i64;
+            let goods_id = (seed::CATALOG_FIRST_ID + k).to_string();
+            QcRecord {
+                photos: vec![format!("https://example.com/qc/{goods_id}.jpg")],
+                goods_id,
+                source: 1,
+                length: 20 + k,
+                width: 10 + k % 7,
+                height: 5 + k % 5,
+                weight: 300 + k * 41,
+                // Early in the day: never later than the gateway's start.
+                completion_time: calendar::date_time(day, (k * 97 % 3600) as u32),
+                create_time: calendar::date_time(day - 1, 9 * 3600),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! QC endpoints: qc-detail (7.2), qc-images (7.3), qc-page (7.4).
 //!
-//! A gateway's QC records are the seeded ones plus those added to it
+//! A gateway's QC records are the seeded ones (June 2026's and the recent ones) plus those
+//! added to it
 //! ([`GatewayState::extra_qc`], kept in qc-page order).
 
 use std::borrow::Borrow;
@@ -35,7 +36,10 @@ fn latest(
 ) -> Result<Value, ApiError> {
     let goods_id = goods_id(body)?;
     let source = check_source(req_int(body, "source")?)?;
-    let seeded = dataset().qc_of(goods_id, source).into_iter().next();
+    let recent = (shared.recent_qc.iter()).find(|r| r.goods_id == goods_id && r.source == source);
+    let seeded = (recent.into_iter())
+        .chain(dataset().qc_of(goods_id, source).into_iter().next())
+        .max_by(|a, b| a.completion_time.cmp(&b.completion_time));
     let extra = lock(&shared.extra_qc);
     // Sorted latest first, so the first match is the goods' latest added record.
     let added = extra
@@ -82,7 +86,10 @@ pub(super) fn page(shared: &GatewayState, body: &Body) -> Result<Value, ApiError
     // The few seeded matches are sorted here; the added records already are (maybe 100,000
     // of them), so they are merged in, never sorted, and only scanned for the filters that
     // do not follow their order.
-    let mut seeded: Vec<&QcRecord> = dataset().qc.iter().filter(keep).collect();
+    let mut seeded: Vec<&QcRecord> = (shared.recent_qc.iter())
+        .chain(&dataset().qc)
+        .filter(keep)
+        .collect();
     seeded.sort_by(|a, b| newest_first(a, b));
     let extra = lock(&shared.extra_qc);
     // Sorted by completion time, so the completionTime filter keeps one run of them.

@@ -32,6 +32,12 @@ struct Identity {
     scopes: Option<String>,
 }
 
+/// What the client shares beyond itself, when anything.
+struct Coordination {
+    store: Option<Arc<dyn TokenStore>>,
+    limiter: Option<Arc<dyn RateLimiter>>,
+}
+
 /// The client of `builder`'s settings.
 pub(super) fn client(builder: ClientBuilder) -> Result<Client, Error> {
     let identity = identity(&builder)?;
@@ -39,7 +45,7 @@ pub(super) fn client(builder: ClientBuilder) -> Result<Client, Error> {
     if builder.max_response_bytes == 0 {
         return Err(Error::config("max_response_bytes must be at least 1"));
     }
-    let (store, limiter) = coordination(&builder, &identity)?;
+    let Coordination { store, limiter } = coordination(&builder, &identity)?;
     // Without a meter of its own, the client follows the global provider, whenever it is set.
     #[cfg(feature = "opentelemetry")]
     let metrics = {
@@ -141,10 +147,7 @@ fn identity(builder: &ClientBuilder) -> Result<Identity, Error> {
 /// What the client shares beyond itself: the token store and the rate limiter (the fleet's,
 /// unless given their own; else the local limit).
 #[cfg_attr(not(feature = "redis"), allow(unused_variables))]
-fn coordination(
-    builder: &ClientBuilder,
-    identity: &Identity,
-) -> Result<(Option<Arc<dyn TokenStore>>, Option<Arc<dyn RateLimiter>>), Error> {
+fn coordination(builder: &ClientBuilder, identity: &Identity) -> Result<Coordination, Error> {
     let requests_per_second = match builder.max_requests_per_second {
         None => None,
         Some(n) => Some(
@@ -164,7 +167,10 @@ fn coordination(
     }
     let local = requests_per_second
         .map(|n| Arc::new(LocalRateLimiter::per_second(n)) as Arc<dyn RateLimiter>);
-    Ok((store, limiter.or(local)))
+    Ok(Coordination {
+        store,
+        limiter: limiter.or(local),
+    })
 }
 
 /// The token endpoint, wrapped by the shared store in fleet mode: the cache knows a source.
