@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::failure::{DropPoint, Failure};
 use crate::fault_match::{self, Action, Match};
+use crate::response_style::ResponseStyle;
 use crate::seed;
 use crate::state::{GatewayState, lock};
 
@@ -66,6 +67,7 @@ fn is_admin_path(path: &str) -> bool {
             | "/__mock/advance-clock"
             | "/__mock/qps-limit"
             | "/__mock/future-fields"
+            | "/__mock/response-style"
             | "/__mock/reset-stats"
             | "/__mock/add-qc-records"
     )
@@ -171,6 +173,10 @@ fn post(shared: &GatewayState, path: &str, body: &Map<String, Value>) -> AdminRe
                 .and_then(Value::as_bool)
                 .ok_or_else(|| bad("on must be a boolean"))?;
             shared.future_fields.store(on, Ordering::SeqCst);
+            ok()
+        }
+        "/__mock/response-style" => {
+            *lock(&shared.response_style) = ResponseStyle::from_json(body).map_err(bad)?;
             ok()
         }
         "/__mock/reset-stats" => {

@@ -10,6 +10,7 @@ use tokio::sync::oneshot;
 use crate::calendar;
 use crate::envelope::ErrorStyle;
 use crate::gateway::MockGateway;
+use crate::response_style::ResponseStyle;
 use crate::seed;
 use crate::server;
 use crate::state::{App, GatewayState};
@@ -36,6 +37,7 @@ pub struct MockGatewayBuilder {
     scopes: Vec<String>,
     qps_limit: Option<u32>,
     today: Option<String>,
+    response_style: ResponseStyle,
 }
 
 impl Default for MockGatewayBuilder {
@@ -47,6 +49,7 @@ impl Default for MockGatewayBuilder {
             scopes: seed::ALL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
             qps_limit: None,
             today: None,
+            response_style: ResponseStyle::guide(),
         }
     }
 }
@@ -79,6 +82,14 @@ impl MockGatewayBuilder {
     /// Per-clientId quota of business calls per (mock) second (default: none).
     pub fn qps_limit(mut self, limit: Option<u32>) -> Self {
         self.qps_limit = limit;
+        self
+    }
+
+    /// How successes are written (default [`ResponseStyle::guide`]): date-times as epoch
+    /// milliseconds, integers as strings, `msg: null`, as the framework behind the gateway
+    /// may send them. [`MockGateway::set_response_style`] changes it later.
+    pub fn response_style(mut self, style: ResponseStyle) -> Self {
+        self.response_style = style;
         self
     }
 
@@ -124,6 +135,7 @@ impl MockGatewayBuilder {
             apps,
             self.qps_limit,
             today,
+            self.response_style,
         ));
         let (tx, rx) = oneshot::channel();
         let task = tokio::spawn(server::run(listener, Arc::clone(&shared), rx));

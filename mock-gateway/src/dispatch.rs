@@ -136,7 +136,11 @@ fn business(
 
 fn answer(shared: &GatewayState, result: Result<Value, ApiError>) -> Reply {
     match result {
-        Ok(data) => Reply::ok(data),
+        Ok(mut data) => {
+            let style = *lock(&shared.response_style);
+            style.restyle(&mut data);
+            Reply::ok(data, style.has_null_msg())
+        }
         Err(err) => Reply::error(&err, shared.style),
     }
 }

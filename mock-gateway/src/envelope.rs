@@ -83,11 +83,15 @@ pub(crate) enum Reply {
 }
 
 impl Reply {
-    /// Success: HTTP 200, `code` 0, `msg` "".
-    pub(crate) fn ok(data: Value) -> Self {
+    /// Success: HTTP 200, `code` 0, `msg` "" (or null, as the framework may write it).
+    pub(crate) fn ok(data: Value, null_msg: bool) -> Self {
+        let mut body = envelope(0, data, "");
+        if null_msg {
+            body["msg"] = Value::Null;
+        }
         Reply::Json {
             status: StatusCode::OK,
-            body: envelope(0, data, ""),
+            body,
             headers: Vec::new(),
         }
     }

@@ -188,6 +188,13 @@ impl MockGateway {
         self.shared.future_fields.store(on, Ordering::SeqCst);
     }
 
+    /// How successes are written from now on (see [`ResponseStyle`]); also
+    /// `POST /__mock/response-style {"dateTimesAsMillis": true, "integersAsStrings": true,
+    /// "nullMsg": true}` (absent fields: off).
+    pub fn set_response_style(&self, style: crate::ResponseStyle) {
+        *lock(&self.shared.response_style) = style;
+    }
+
     /// Adds `n` synthetic QC records to this gateway only (never to the seeded data, nor to
     /// other gateways); from then on qc-page, qc-detail and qc-images answer them along with
     /// the seeded records, in the usual order (latest completion first, then goodsId).

@@ -16,7 +16,11 @@
 //! - Every endpoint is `POST`; any other method on a known path answers a real HTTP **405**
 //!   (with `Allow: POST`), an unknown path a real HTTP **404**, in both error styles; both
 //!   with the envelope `{code, data: null, msg}`.
-//! - Success: HTTP 200, `{"code": 0, "data": …, "msg": ""}`. Errors: `{"code": N, "data": null,
+//! - Success: HTTP 200, `{"code": 0, "data": …, "msg": ""}`, in the guide's shapes; with a
+//!   [`ResponseStyle`] ([`MockGatewayBuilder::response_style`],
+//!   [`MockGateway::set_response_style`] or `POST /__mock/response-style`) in the framework's
+//!   defaults the guide does not show: date-times as epoch milliseconds, integers as JSON
+//!   strings, `msg: null`. Errors: `{"code": N, "data": null,
 //!   "msg": …}`, HTTP 200 in [`ErrorStyle::Http200`]; in [`ErrorStyle::HttpStatus`] the codes
 //!   400/401/403/404/429/500 are also the HTTP status, every other code stays HTTP 200.
 //! - Token (`/open-api/system/oauth2/token`, form body): order of checks is the Basic
@@ -133,6 +137,7 @@ mod fault_match;
 mod faults;
 mod gateway;
 mod issued_tokens;
+mod response_style;
 mod routes;
 pub mod seed;
 mod server;
@@ -145,4 +150,5 @@ pub use envelope::ErrorStyle;
 pub use failure::{DropPoint, Failure};
 pub use fault_match::Match;
 pub use gateway::{Credentials, MockGateway};
+pub use response_style::ResponseStyle;
 pub use stats::{RecordedRequest, Stats};

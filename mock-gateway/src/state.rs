@@ -10,6 +10,7 @@ use crate::data::qc::{self, QcRecord};
 use crate::envelope::ErrorStyle;
 use crate::faults::Faults;
 use crate::issued_tokens::IssuedTokens;
+use crate::response_style::ResponseStyle;
 use crate::stats::Recorder;
 
 /// A registered partner application.
@@ -80,6 +81,8 @@ pub(crate) struct GatewayState {
     pub(crate) faults: Mutex<Faults>,
     pub(crate) stats: Recorder,
     pub(crate) future_fields: AtomicBool,
+    /// How successes are written.
+    pub(crate) response_style: Mutex<ResponseStyle>,
     /// QC records added to this gateway (on top of the seeded ones), kept in qc-page order
     /// ([`qc::newest_first`]) so a page request merges instead of sorting.
     pub(crate) extra_qc: Mutex<Vec<QcRecord>>,
@@ -99,6 +102,7 @@ impl GatewayState {
         apps: Vec<App>,
         qps: Option<u32>,
         today: i64,
+        response_style: ResponseStyle,
     ) -> Self {
         let mut rate = QpsWindows::default();
         rate.set_limit(qps);
@@ -113,6 +117,7 @@ impl GatewayState {
             faults: Mutex::default(),
             stats: Recorder::default(),
             future_fields: AtomicBool::new(false),
+            response_style: Mutex::new(response_style),
             extra_qc: Mutex::default(),
             recent_qc: qc::recent_records(today),
         }

@@ -98,6 +98,37 @@ async fn clock_tokens_latency_qps_future_and_drops() {
     );
     admin_ok(&c, "/__mock/future-fields", json!({"on": false})).await;
 
+    let qc = json!({"goodsId": seed::GOODS_ID, "source": 1});
+    admin_ok(
+        &c,
+        "/__mock/response-style",
+        json!({"dateTimesAsMillis": true, "nullMsg": true}),
+    )
+    .await;
+    let r = c.call(QC_DETAIL, &t, &qc).await;
+    assert_eq!(r.json()["msg"], serde_json::Value::Null);
+    // 2026-06-02 18:30:00 in UTC+8.
+    assert_eq!(r.json()["data"]["completionTime"], 1_780_396_200_000_i64);
+    admin_ok(
+        &c,
+        "/__mock/response-style",
+        json!({"integersAsStrings": true}),
+    )
+    .await;
+    let r = c
+        .call(QC_PAGE, &t, &json!({"pageNo": 1, "pageSize": 1}))
+        .await;
+    assert_eq!(r.json()["data"]["total"], seed::QC_RECORD_COUNT.to_string());
+    assert_eq!(r.json()["msg"], "");
+    // Errors keep their shape.
+    let r = c
+        .call(QC_PAGE, &t, &json!({"pageNo": 0, "pageSize": 1}))
+        .await;
+    r.assert_error(200, 400);
+    admin_ok(&c, "/__mock/response-style", json!({})).await;
+    let r = c.call(QC_DETAIL, &t, &qc).await;
+    assert_eq!(r.json()["data"]["completionTime"], "2026-06-02 18:30:00");
+
     admin_ok(&c, "/__mock/latency", json!({"ms": 150})).await;
     let started = std::time::Instant::now();
     c.call(DETAIL, &t, &goods()).await.ok();
@@ -163,6 +194,8 @@ async fn admin_errors() {
         ("/__mock/latency", json!({})),
         ("/__mock/drop-next", json!({"at": "middle"})),
         ("/__mock/future-fields", json!({"on": "yes"})),
+        ("/__mock/response-style", json!({"nullMsg": 1})),
+        ("/__mock/response-style", json!({"datesAsMillis": true})),
         ("/__mock/qps-limit", json!({"limit": -1})),
     ] {
         let r = admin(&c, path, body).await;
