@@ -139,6 +139,13 @@ impl TryFrom<SystemTime> for DateTime {
                 -whole - i64::from(before.subsec_nanos() > 0)
             }
         };
+        DateTime::from_unix_seconds(seconds)
+    }
+}
+
+impl DateTime {
+    /// The platform's wall-clock time (UTC+8) `seconds` after 1970-01-01 00:00:00 UTC.
+    pub(crate) fn from_unix_seconds(seconds: i64) -> Result<Self, Error> {
         let local = seconds.saturating_add(i64::from(PLATFORM_UTC_OFFSET_HOURS) * 3600);
         let (year, month, day) = civil_from_days(local.div_euclid(86_400));
         let of_day = local.rem_euclid(86_400);

@@ -70,6 +70,9 @@ pub struct Operation {
     /// How long a client may reuse its successful answers (`x-cache-ttl` in the spec; zero:
     /// never): see [`ClientBuilder::cache`](crate::ClientBuilder::cache).
     pub cache: CacheLifetimes,
+    /// Where its `data` accepts another shape than the spec's (a string for an integer, epoch
+    /// milliseconds for a date-time, a number for a string).
+    pub(crate) response: &'static crate::runtime::Lenient,
     /// Its place in [`Operation::all`]: what the client's tables are indexed by.
     pub(crate) index: usize,
 }

@@ -73,3 +73,32 @@ async fn over_http_a_body_that_is_not_json_is_a_decode_error_after_one_attempt()
     assert!(error.to_string().contains("not JSON"), "{error}");
     assert_eq!(error.attempts(), 1);
 }
+
+#[test]
+fn the_fuzz_seeds_decode_as_their_names_say() {
+    // The seeds of `fuzz/` start the fuzzer at each reading (the guide's shapes, the
+    // framework's, failures): an `-ok` or `-framework` seed decodes, the others fail cleanly.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/seeds/decode");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let input = std::fs::read(&path).unwrap();
+        let [op, hi, lo, body @ ..] = input.as_slice() else {
+            panic!("{name}: shorter than its header");
+        };
+        let operation = &rizzitgo_open_api::Operation::all()[usize::from(*op)];
+        assert!(
+            name.starts_with(&operation.name.replace('_', "-")),
+            "{name}: {}",
+            operation.name
+        );
+        let status = 100 + u16::from_be_bytes([*hi, *lo]) % 900;
+        let outcome = decode(operation.name, status, body).unwrap();
+        if name.ends_with("-ok") || name.ends_with("-framework") {
+            outcome.unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        seen += 1;
+    }
+    assert!(seen >= 14, "{seen} seeds");
+}

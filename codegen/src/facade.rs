@@ -152,6 +152,7 @@ fn table_entry(index: usize, op: &OperationModel) -> TokenStream {
         Auth::Bearer => quote!(support::Auth::Bearer),
     };
     let rules = op.rules.iter().map(rule_entry);
+    let response = crate::lenient::tokens(&op.response_shape);
     let (cache_ttl, cache_empty) = op.cache_ttl;
     let body = if op.content_type == "application/x-www-form-urlencoded" {
         quote!(support::BodyFormat::Form)
@@ -181,6 +182,7 @@ fn table_entry(index: usize, op: &OperationModel) -> TokenStream {
                 ttl: ::std::time::Duration::from_secs(#cache_ttl),
                 empty: ::std::time::Duration::from_secs(#cache_empty),
             },
+            response: &#response,
             index: #index,
         }
     }

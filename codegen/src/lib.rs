@@ -18,6 +18,7 @@
 pub mod cli;
 mod extras;
 mod facade;
+pub mod lenient;
 pub mod listing;
 mod model;
 mod setters;

@@ -68,6 +68,9 @@ pub struct OperationModel {
     /// `x-cache-ttl` and `x-cache-ttl-empty`, in seconds (0: not cached): how long a client may
     /// reuse a success, and one that holds no record yet.
     pub cache_ttl: (u64, u64),
+    /// The fields of its `data` that accept another shape than their schema's (a string for
+    /// an integer, epoch milliseconds for a date-time, a number for a string).
+    pub response_shape: crate::lenient::Lenient,
 }
 
 /// A named envelope `code` (`x-codes` at the spec's root).
@@ -273,6 +276,7 @@ fn operation(
     type_name(&body_schema).map_err(|e| format!("{at}: {e}"))?;
     type_name(&envelope_schema).map_err(|e| format!("{at}: {e}"))?;
     let data_type = envelope_data_type(spec, &envelope_schema)?;
+    let response_shape = crate::lenient::of_envelope(spec, &envelope_schema)?;
     let pagination = match op.extensions.get("x-pagination") {
         None => None,
         Some(value) => Some(
@@ -319,6 +323,7 @@ fn operation(
         errors,
         example_calls,
         cache_ttl,
+        response_shape,
     })
 }
 
@@ -381,7 +386,8 @@ fn field_rules(spec: &OpenAPI, body_schema: &str) -> Result<Vec<FieldRule>, Stri
     Ok(rules)
 }
 
-fn is_date_time(schema: &Schema) -> bool {
+/// Whether a schema is a platform date-time (`x-date-time: true`).
+pub(crate) fn is_date_time(schema: &Schema) -> bool {
     schema.schema_data.extensions.get("x-date-time") == Some(&serde_json::Value::Bool(true))
 }
 

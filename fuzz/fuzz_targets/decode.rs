@@ -1,6 +1,7 @@
 //! The response decoder every call runs, fed by libFuzzer: the invariants of
 //! `tests/decode_properties.rs` (no panic; no error of a token endpoint shows a token planted in
-//! the body) over inputs that coverage guides instead of a fixed set of shapes.
+//! the body) over inputs that coverage guides instead of a fixed set of shapes, including the
+//! second reading of a body in the framework's shapes (`src/runtime/lenient.rs`).
 //!
 //! Input: byte 0 picks the operation (modulo their number), bytes 1–2 the status (big-endian,
 //! folded into 100..=999), the rest is the body. Shorter inputs are skipped.

@@ -93,6 +93,7 @@
 //! | `A1B2C3D4E5F60004` | template 1004 "Free Shipping Voucher", no discount info → prize = title |
 //! | `A1B2C3D4E5F60005` | $10 OFF, once per member → then 1013020004 |
 //! | `A1B2C3D4E5F60006` | $10 OFF, two redemptions in total → then 1013020003 |
+//! | `A1B2C3D4E5F60007` | $10 OFF of template 9007199254740993 (2^53 + 1, beyond a double's exact integers); unlimited |
 //! | `A1B2C3D4E5F6E001` | expired → 1013020001 "Redeem code has expired" |
 //! | `A1B2C3D4E5F6E002` | voided → 1013020002 "Redeem code has been voided" |
 //! | `A1B2C3D4E5F6E003` | exhausted → 1013020003 "Redeem code has been fully redeemed" |

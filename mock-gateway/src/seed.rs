@@ -103,6 +103,11 @@ pub const REDEEM_CODE_TITLE_ONLY: &str = "A1B2C3D4E5F60004";
 pub const REDEEM_CODE_ONCE_PER_MEMBER: &str = "A1B2C3D4E5F60005";
 /// $10 off, two redemptions in total, then exhausted.
 pub const REDEEM_CODE_QUOTA_2: &str = "A1B2C3D4E5F60006";
+/// One $10 OFF coupon of template [`LONG_TEMPLATE_ID`], an id beyond 2^53 (what a JSON
+/// client reading numbers as doubles would round). Unlimited.
+pub const REDEEM_CODE_LONG_TEMPLATE: &str = "A1B2C3D4E5F60007";
+/// 2^53 + 1: the template id of [`REDEEM_CODE_LONG_TEMPLATE`].
+pub const LONG_TEMPLATE_ID: u64 = 9_007_199_254_740_993;
 /// An expired code.
 pub const REDEEM_CODE_EXPIRED: &str = "A1B2C3D4E5F6E001";
 /// A voided code.

@@ -10,7 +10,7 @@ pub(crate) use crate::operation::{
     Auth, BodyFormat, CacheLifetimes, Check, FieldRule, Operation, RetryClass,
 };
 pub(crate) use crate::pagination::{Shape, items, pages};
-pub(crate) use crate::runtime::{call, conclude, data, nullable_data, required};
+pub(crate) use crate::runtime::{Lenient, call, conclude, data, nullable_data, required};
 
 /// The clock a page walk's deadline counts on: the client's.
 pub(crate) fn clock(client: &Client) -> Arc<dyn Clock> {

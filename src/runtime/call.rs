@@ -72,41 +72,75 @@ pub(crate) fn conclude<T: DeserializeOwned>(
     }
     // Only `data` is decoded: the envelope's `code` and `msg` were read with the answer, and
     // whatever else an envelope carries (a `msg` of null, fields a gateway adds) is ignored.
-    #[derive(serde::Deserialize)]
-    struct Data<T> {
-        #[serde(default = "none")]
-        data: Option<T>,
-    }
-    fn none<T>() -> Option<T> {
-        None
-    }
     let mut json = serde_json::Deserializer::from_slice(&answer.body);
-    serde_path_to_error::deserialize::<_, Data<T>>(&mut json)
-        .map(|envelope| envelope.data)
-        .map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            // serde's text says what was expected and what was found (the value, quoted):
-            // never for the token endpoints, whose bodies carry the access token.
-            let detail = if operation.auth == crate::operation::Auth::Basic {
-                String::new()
-            } else {
-                format!(": {inner}")
-            };
-            let message = if inner.is_syntax() || inner.is_eof() || path == "." {
-                format!("the response body is not JSON{detail}")
-            } else {
-                format!("the response body does not decode at `{path}`{detail}")
-            };
-            let error = Error::decode(
-                operation,
-                Some(answer.status),
-                &answer.body,
-                Some(Box::new(inner)),
-                message,
-            );
-            error.with_call(finished.facts())
-        })
+    let error = match serde_path_to_error::deserialize::<_, Data<T>>(&mut json) {
+        Ok(envelope) => return Ok(envelope.data),
+        Err(error) => error,
+    };
+    // A body in shapes the guide does not show (epoch milliseconds, integers as strings):
+    // read again, reshaped by the spec. Its own error, if it still fails, names the field.
+    let error = match reshaped::<T>(operation, &answer.body) {
+        Some(Ok(data)) => return Ok(data),
+        Some(Err(reshaped)) => reshaped,
+        None => error,
+    };
+    Err(decode_error(operation, finished, error))
+}
+
+/// What a response's envelope is decoded as: its `data` alone.
+#[derive(serde::Deserialize)]
+struct Data<T> {
+    #[serde(default = "none")]
+    data: Option<T>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+/// The body decoded again after [`Lenient::reshape`](super::Lenient::reshape); `None` when it
+/// is not JSON or nothing in it was in another shape.
+fn reshaped<T: DeserializeOwned>(
+    operation: &'static Operation,
+    body: &[u8],
+) -> Option<Result<Option<T>, serde_path_to_error::Error<serde_json::Error>>> {
+    let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let data = value.as_object_mut()?.get_mut("data")?;
+    if !operation.response.reshape(data) {
+        return None;
+    }
+    Some(serde_path_to_error::deserialize::<_, Data<T>>(value).map(|envelope| envelope.data))
+}
+
+/// The `Decode` error of a body, naming where it broke.
+fn decode_error(
+    operation: &'static Operation,
+    finished: &Finished,
+    error: serde_path_to_error::Error<serde_json::Error>,
+) -> Error {
+    let answer = &finished.answer;
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    // serde's text says what was expected and what was found (the value, quoted): never for
+    // the token endpoints, whose bodies carry the access token.
+    let detail = if operation.auth == crate::operation::Auth::Basic {
+        String::new()
+    } else {
+        format!(": {inner}")
+    };
+    let message = if inner.is_syntax() || inner.is_eof() || path == "." {
+        format!("the response body is not JSON{detail}")
+    } else {
+        format!("the response body does not decode at `{path}`{detail}")
+    };
+    Error::decode(
+        operation,
+        Some(answer.status),
+        &answer.body,
+        Some(Box::new(inner)),
+        message,
+    )
+    .with_call(finished.facts())
 }
 
 /// `data` where the operation's success must carry it: a success without it is a decode

@@ -10,6 +10,7 @@ mod answer;
 mod attempt;
 mod call;
 mod finished;
+mod lenient;
 mod observer;
 mod options;
 mod orchestrator;
@@ -27,3 +28,4 @@ pub(crate) use request::{Payload, check};
 pub use response::{Response, ResponseMetadata, ServedFrom};
 
 pub(crate) use call::{call, conclude, data, nullable_data, required};
+pub(crate) use lenient::Lenient;

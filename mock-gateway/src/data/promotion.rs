@@ -91,6 +91,15 @@ pub(crate) fn templates() -> Vec<CouponTemplate> {
             use_price_condition: 0,
         },
         CouponTemplate {
+            template_id: seed::LONG_TEMPLATE_ID,
+            title: "满100减10",
+            coupon_type: 2,
+            discount_type: 1,
+            discount_price: Some(1000),
+            discount_percent: None,
+            use_price_condition: 10000,
+        },
+        CouponTemplate {
             template_id: 1004,
             title: "Free Shipping Voucher",
             coupon_type: 1,
@@ -141,6 +150,7 @@ pub(crate) fn codes() -> Vec<RedeemCode> {
         code(seed::REDEEM_CODE_10_50_USD_OFF, &[1003]),
         code(seed::REDEEM_CODE_MULTI, &[1001, 1002]),
         code(seed::REDEEM_CODE_TITLE_ONLY, &[1004]),
+        code(seed::REDEEM_CODE_LONG_TEMPLATE, &[seed::LONG_TEMPLATE_ID]),
         RedeemCode {
             per_member: Some(1),
             ..code(seed::REDEEM_CODE_ONCE_PER_MEMBER, &[1002])
