@@ -164,6 +164,7 @@ pub mod types {
 pub use coordination::fleet;
 pub use coordination::{limiter, store};
 pub use layers::{CacheConfig, CacheControl};
+pub use limiter::Priority;
 pub use operation::Operation;
 pub use pagination::{Page, Walk};
 pub use retry::RetryPolicy;

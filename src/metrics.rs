@@ -85,6 +85,8 @@ mod otel {
         instruments: Arc<Instruments>,
         /// The cache whose gauges follow the provider too.
         cache: Option<std::sync::Weak<crate::layers::ResponseCache>>,
+        /// The pacing whose gauge follows the provider too.
+        pacing: Option<std::sync::Weak<crate::limiter::Pacing>>,
     }
 
     fn global_provider() -> (
@@ -131,6 +133,7 @@ mod otel {
                         provider,
                         instruments: Arc::new(Instruments::new(&current.meter(METER))),
                         cache: None,
+                        pacing: None,
                     }))
                 }
             };
@@ -170,6 +173,9 @@ mod otel {
                 if let Some(cache) = now.cache.as_ref().and_then(std::sync::Weak::upgrade) {
                     observe_cache_on(&meter, &cache);
                 }
+                if let Some(pacing) = now.pacing.as_ref().and_then(std::sync::Weak::upgrade) {
+                    observe_pacing_on(&meter, &pacing);
+                }
                 tracing::debug!("the global meter provider changed: the SDK's metrics follow it");
             }
             Arc::clone(&now.instruments)
@@ -188,6 +194,24 @@ mod otel {
                     let mut now = crate::sync::write(resolved);
                     now.cache = Some(Arc::downgrade(cache));
                     observe_cache_on(&global_provider().1.meter(METER), cache);
+                }
+                (Source::Given(_), None) => {}
+            }
+        }
+
+        /// The rate `pacing` learned, observed while it lives (on the global provider, on
+        /// whichever is set).
+        pub(crate) fn observe_pacing(
+            &self,
+            meter: Option<&Meter>,
+            pacing: &Arc<crate::limiter::Pacing>,
+        ) {
+            match (&*self.source, meter) {
+                (Source::Given(_), Some(meter)) => observe_pacing_on(meter, pacing),
+                (Source::Global(resolved), _) => {
+                    let mut now = crate::sync::write(resolved);
+                    now.pacing = Some(Arc::downgrade(pacing));
+                    observe_pacing_on(&global_provider().1.meter(METER), pacing);
                 }
                 (Source::Given(_), None) => {}
             }
@@ -366,6 +390,23 @@ mod otel {
             .with_callback(move |o| {
                 if let Some((_, bytes)) = held(&weak) {
                     o.observe(bytes, &[]);
+                }
+            })
+            .build();
+    }
+
+    /// The learned rate of `pacing`, observed on `meter` while it lives and paces.
+    fn observe_pacing_on(meter: &Meter, pacing: &Arc<crate::limiter::Pacing>) {
+        let weak = Arc::downgrade(pacing);
+        let _rate = meter
+            .f64_observable_gauge("rizzitgo.client.pacing.rate")
+            .with_unit("{request}/s")
+            .with_description(
+                "The rate adaptive pacing learned from the gateway's 429s (absent while unpaced).",
+            )
+            .with_callback(move |o| {
+                if let Some(rate) = weak.upgrade().and_then(|pacing| pacing.rate()) {
+                    o.observe(rate, &[]);
                 }
             })
             .build();

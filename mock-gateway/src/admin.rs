@@ -250,7 +250,8 @@ fn drop_point(body: &Map<String, Value>) -> Result<DropPoint, (StatusCode, Strin
     }
 }
 
-/// `{"path": P, "fields": {NAME: VALUE, …}, "nth": K, "times": N}`, every member optional →
+/// `{"path": P, "fields": {NAME: VALUE, …}, "nth": K, "every": E, "times": N}`, every member
+/// optional →
 /// [`Match`].
 fn matcher(body: &Map<String, Value>) -> Result<Match, (StatusCode, String)> {
     let mut when = match body.get("path") {
@@ -277,6 +278,13 @@ fn matcher(body: &Map<String, Value>) -> Result<Match, (StatusCode, String)> {
             .filter(|k| *k > 0)
             .ok_or_else(|| bad("nth must be an integer from 1"))?;
         when = when.nth(k);
+    }
+    if let Some(e) = uint(body, "every")? {
+        let e = u32::try_from(e)
+            .ok()
+            .filter(|e| *e > 0)
+            .ok_or_else(|| bad("every must be an integer from 1"))?;
+        when = when.every(e);
     }
     if let Some(n) = uint(body, "times")? {
         when = when.times(u32::try_from(n).map_err(|_| bad("times is too large"))?);

@@ -27,6 +27,7 @@ pub struct Match {
     fields: Vec<(String, Value)>,
     nth: u32,
     times: Option<u32>,
+    every: u32,
 }
 
 impl Match {
@@ -37,6 +38,7 @@ impl Match {
             fields: Vec::new(),
             nth: 1,
             times: None,
+            every: 1,
         }
     }
 
@@ -71,6 +73,18 @@ impl Match {
     pub fn nth(mut self, k: u32) -> Self {
         assert!(k > 0, "nth counts from 1");
         self.nth = k;
+        self
+    }
+
+    /// Only every `k`-th matching call from [`Match::nth`] on fails (the `nth`, the
+    /// `nth + k`-th, …): `Match::any().every(30)` throttles one call in 30, whatever the rate.
+    /// Default 1.
+    ///
+    /// # Panics
+    /// If `k` is 0.
+    pub fn every(mut self, k: u32) -> Self {
+        assert!(k > 0, "every counts from 1");
+        self.every = k;
         self
     }
 
@@ -146,7 +160,9 @@ impl TargetedFaults {
                 continue;
             }
             fault.seen = fault.seen.saturating_add(1);
-            if action.is_none() && fault.seen >= fault.when.nth {
+            let due = fault.seen >= fault.when.nth
+                && (fault.seen - fault.when.nth).is_multiple_of(fault.when.every);
+            if action.is_none() && due {
                 fault.hit += 1;
                 action = Some(fault.action.clone());
             }

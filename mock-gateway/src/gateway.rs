@@ -188,7 +188,7 @@ impl MockGateway {
         self.shared.future_fields.store(on, Ordering::SeqCst);
     }
 
-    /// How successes are written from now on (see [`ResponseStyle`]); also
+    /// How successes are written from now on (see [`ResponseStyle`](crate::ResponseStyle)); also
     /// `POST /__mock/response-style {"dateTimesAsMillis": true, "integersAsStrings": true,
     /// "nullMsg": true}` (absent fields: off).
     pub fn set_response_style(&self, style: crate::ResponseStyle) {

@@ -114,8 +114,9 @@
 //! `POST /__mock/latency {"ms":100}`; `POST /__mock/drop-next {"n":1,"at":"before"|"after"}`;
 //! targeted faults ([`MockGateway::fail_when`], [`MockGateway::drop_when`], [`Match`]):
 //! `POST /__mock/fail-when {"path":"/open-api/goods/qc-page","fields":{"pageNo":2},"nth":1,
-//! "times":1,"status":503}` (the failure as in fail-next; `path`, `fields`, `nth`, `times` each
-//! optional), `POST /__mock/drop-when {…,"at":"after"}`, `POST /__mock/clear-faults`;
+//! "times":1,"status":503}` (the failure as in fail-next; `path`, `fields`, `nth`, `every`,
+//! `times` each optional: `{"every":30,"status":429,"retryAfter":"1"}` throttles one call in
+//! 30), `POST /__mock/drop-when {…,"at":"after"}`, `POST /__mock/clear-faults`;
 //! `POST /__mock/expire-tokens`; `POST /__mock/revoke-tokens`; `POST /__mock/advance-clock {"secs":600}` (or `"ms"`);
 //! `POST /__mock/qps-limit {"limit":5}` (`null` removes it); `POST /__mock/future-fields
 //! {"on":true}`; `POST /__mock/reset-stats`; `POST /__mock/add-qc-records

@@ -102,6 +102,26 @@ async fn nth_lets_the_first_matching_calls_through() {
 }
 
 #[tokio::test]
+async fn every_fails_one_matching_call_in_k() {
+    let (gw, c, t) = setup().await;
+    gw.fail_when(
+        Match::any().nth(2).every(3),
+        Failure::http(429).retry_after("1"),
+    );
+    let mut failed = Vec::new();
+    for i in 1..=8 {
+        let r = c.call(DETAIL, &t, &goods()).await;
+        if r.status == 429 {
+            assert_eq!(r.header("retry-after"), Some("1"));
+            failed.push(i);
+        }
+    }
+    assert_eq!(failed, [2, 5, 8]);
+    let r = admin(&c, "/__mock/fail-when", json!({"every": 0, "status": 429})).await;
+    assert_eq!(r.status, 400, "{}", r.text);
+}
+
+#[tokio::test]
 async fn a_targeted_hit_does_not_consume_fail_next() {
     let (gw, c, t) = setup().await;
     gw.fail_next(1, Failure::http(429));

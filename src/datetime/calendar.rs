@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-/// The calendar fields of a [`DateTime`], in the platform's zone.
+/// The calendar fields of a [`DateTime`](crate::types::DateTime), in the platform's zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Civil {
     /// 0–9999.

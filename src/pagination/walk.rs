@@ -1,5 +1,6 @@
 //! What a `*_pages` or `*_stream` method returns: a walk that takes the options of a call
-//! (a deadline per page and for the whole walk, the retry policy, headers) and is a `Stream`
+//! (a deadline per page and for the whole walk, the retry policy, headers, the priority) and
+//! is a `Stream`
 //! once polled; and the pages it yields, which know their number.
 
 use crate::runtime::CallOptions;
@@ -63,9 +64,12 @@ impl<I: Send + 'static> Walk<I> {
     pub(crate) fn new(
         start: impl FnOnce(WalkOptions) -> BoxStream<'static, Result<I, Error>> + Send + 'static,
     ) -> Self {
+        let mut options = WalkOptions::default();
+        // A walk is batch work unless it says otherwise.
+        options.page.priority = Some(crate::Priority::Background);
         Self {
             start: Some(Box::new(start)),
-            options: WalkOptions::default(),
+            options,
             running: None,
         }
     }
@@ -112,6 +116,14 @@ impl<I: Send + 'static> Walk<I> {
             Ok(()) => self.options.page.retry_policy = Some(policy),
             Err(error) => self.options.page.refuse(error),
         }
+        self
+    }
+
+    /// The lane of every page's call (as [`Call::priority`](crate::Call::priority)); a walk's
+    /// default is [`Priority::Background`](crate::Priority::Background), whatever the
+    /// client's.
+    pub fn priority(mut self, priority: crate::Priority) -> Self {
+        self.options.page.priority = Some(priority);
         self
     }
 

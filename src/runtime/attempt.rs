@@ -93,26 +93,36 @@ impl HttpAttempt<'_> {
     async fn send(&mut self, left: Option<Duration>, replay: bool) -> Outcome {
         let runtime = self.runtime;
         let clock = &*runtime.clock;
-        // Business requests go through the client-side limit; every attempt counts.
-        let limiter = runtime
-            .limiter
-            .as_ref()
-            .filter(|_| self.operation.auth == Auth::Bearer);
+        // Business requests go through the client-side limit and pacing; every attempt
+        // counts, in the call's lane.
+        let business = self.operation.auth == Auth::Bearer;
+        let priority = self.options.priority.unwrap_or(runtime.priority);
+        let limiter = runtime.limiter.as_ref().filter(|_| business);
+        let pacing = runtime.pacing.as_ref().filter(|_| business);
+        let asked = clock.now();
+        if let Some(pacing) = pacing
+            && within(clock, left, pacing.admit(priority)).await.is_none()
+        {
+            return Outcome::Stopped(self.past_deadline());
+        }
         let permit = match limiter {
             Some(limiter) => {
-                let asked = clock.now();
-                match within(clock, left, limiter.acquire()).await {
-                    Some(permit) => {
-                        self.observer
-                            .rate_limit_waited(clock.now().saturating_duration_since(asked));
-                        Some(permit)
-                    }
+                let left = self.left().or(left);
+                match within(clock, left, limiter.acquire_for(priority)).await {
+                    Some(permit) => Some(permit),
                     None => return Outcome::Stopped(self.past_deadline()),
                 }
             }
             None => None,
         };
+        if limiter.is_some() || pacing.is_some() {
+            self.observer
+                .rate_limit_waited(clock.now().saturating_duration_since(asked));
+        }
         let outcome = self.transmit(replay).await;
+        if let (Some(pacing), Outcome::Answered(answer)) = (pacing, &outcome) {
+            pacing.answered(answer.failure == Some(ErrorKind::RateLimited));
+        }
         if let (Some(limiter), Some(permit)) = (limiter, permit) {
             let answered = matches!(outcome, Outcome::Answered(_));
             limiter.release(permit, answered).await;

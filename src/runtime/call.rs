@@ -259,6 +259,15 @@ impl<T> Call<T> {
         self
     }
 
+    /// The lane this call waits in for the client-side limit and pacing: a higher lane is
+    /// admitted first (the client's default, [`ClientBuilder::priority`](crate::ClientBuilder::priority),
+    /// where unset). A call that coalesces with an identical one in flight shares that one's
+    /// place.
+    pub fn priority(mut self, priority: crate::Priority) -> Self {
+        self.options.priority = Some(priority);
+        self
+    }
+
     /// `false`: this call sends its own request even when an identical read is in flight
     /// (by default identical reads share one: see
     /// [`ClientBuilder::coalescing`](crate::ClientBuilder::coalescing)).

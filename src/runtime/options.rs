@@ -22,6 +22,8 @@ pub(crate) struct CallOptions {
     pub(crate) cache: CacheControl,
     /// The call sends its own request even when an identical one is in flight.
     pub(crate) alone: bool,
+    /// Its lane for the client-side limit (the client's default where unset).
+    pub(crate) priority: Option<crate::Priority>,
     /// The first option refused, returned when the call is awaited (nothing is sent).
     pub(crate) refused: Option<Error>,
 }

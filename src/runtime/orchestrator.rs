@@ -12,7 +12,7 @@ use super::request::Payload;
 use super::response::ServedFrom;
 use crate::clock::Clock;
 use crate::error::CallFacts;
-use crate::limiter::RateLimiter;
+use crate::limiter::{Pacing, Priority, RateLimiter};
 use crate::metrics::Metrics;
 use crate::operation::RetryClass;
 use crate::retry::{Deadline, RetryBudget, RetryLoop, RetryPolicy};
@@ -45,6 +45,10 @@ pub(crate) struct Runtime {
     pub(crate) clock: Arc<dyn Clock>,
     /// The client-side limit on business requests (every attempt counts).
     pub(crate) limiter: Option<Arc<dyn RateLimiter>>,
+    /// Adaptive pacing of business requests, when on.
+    pub(crate) pacing: Option<Arc<Pacing>>,
+    /// The lane of a call that names none.
+    pub(crate) priority: Priority,
     pub(crate) max_response_bytes: usize,
     pub(crate) metrics: Metrics,
 }
@@ -55,6 +59,7 @@ impl fmt::Debug for Runtime {
             .field("base_url", &self.base_url)
             .field("policy", &self.policy)
             .field("limiter", &self.limiter)
+            .field("pacing", &self.pacing)
             .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }

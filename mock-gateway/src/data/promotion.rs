@@ -189,7 +189,13 @@ mod tests {
         let prizes: Vec<String> = t.iter().map(CouponTemplate::prize).collect();
         assert_eq!(
             prizes,
-            ["30% OFF", "$10 OFF", "$10.50 OFF", "Free Shipping Voucher"]
+            [
+                "30% OFF",
+                "$10 OFF",
+                "$10.50 OFF",
+                "$10 OFF",
+                "Free Shipping Voucher"
+            ]
         );
     }
 }

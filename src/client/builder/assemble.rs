@@ -7,7 +7,7 @@ use super::{ClientBuilder, SDK_USER_AGENT, env_vars};
 use crate::auth::{TokenCache, TokenEndpoint, TokenSource};
 use crate::coordination::shared_tokens::{SharedSource, SharedTokens, token_key};
 use crate::layers::{Layers, ResponseCache, SharedTier};
-use crate::limiter::{LocalRateLimiter, RateLimiter};
+use crate::limiter::{LocalRateLimiter, Pacing, RateLimiter};
 use crate::metrics::Metrics;
 use crate::retry::RetryBudget;
 use crate::runtime::Runtime;
@@ -46,6 +46,7 @@ pub(super) fn client(builder: ClientBuilder) -> Result<Client, Error> {
         return Err(Error::config("max_response_bytes must be at least 1"));
     }
     let Coordination { store, limiter } = coordination(&builder, &identity)?;
+    let pacing = pacing(&builder, limiter.is_some());
     // Without a meter of its own, the client follows the global provider, whenever it is set.
     #[cfg(feature = "opentelemetry")]
     let metrics = {
@@ -72,6 +73,8 @@ pub(super) fn client(builder: ClientBuilder) -> Result<Client, Error> {
         policy: builder.retry_policy.clone(),
         clock: Arc::clone(&builder.clock),
         limiter,
+        pacing,
+        priority: builder.priority,
         max_response_bytes: builder.max_response_bytes,
     });
     let tokens = TokenCache::new(
@@ -82,6 +85,12 @@ pub(super) fn client(builder: ClientBuilder) -> Result<Client, Error> {
     #[cfg(feature = "opentelemetry")]
     if let Some(cache) = &layers.cache {
         runtime.metrics.observe_cache(builder.meter.as_ref(), cache);
+    }
+    #[cfg(feature = "opentelemetry")]
+    if let Some(pacing) = &runtime.pacing {
+        runtime
+            .metrics
+            .observe_pacing(builder.meter.as_ref(), pacing);
     }
     Ok(Client::new(
         identity.client_id,
@@ -165,11 +174,26 @@ fn coordination(builder: &ClientBuilder, identity: &Identity) -> Result<Coordina
                 fleet.rate_limiter(&identity.base_url, &identity.client_id, requests_per_second)?;
         }
     }
+    let share = builder.lane_share;
+    if !(share > 0.0 && share <= 0.5) {
+        return Err(Error::config(format!(
+            "lane_share must be more than 0 and at most 0.5, not {share}"
+        )));
+    }
     let local = requests_per_second
-        .map(|n| Arc::new(LocalRateLimiter::per_second(n)) as Arc<dyn RateLimiter>);
+        .map(|n| Arc::new(LocalRateLimiter::with_share(n, share)) as Arc<dyn RateLimiter>);
     Ok(Coordination {
         store,
         limiter: limiter.or(local),
+    })
+}
+
+/// Adaptive pacing: on by default when no limit is configured, under the local limit as a
+/// ceiling when asked for with one.
+fn pacing(builder: &ClientBuilder, limited: bool) -> Option<Arc<Pacing>> {
+    builder.adaptive_pacing.unwrap_or(!limited).then(|| {
+        let ceiling = builder.max_requests_per_second.map(f64::from);
+        Arc::new(Pacing::new(ceiling, builder.lane_share))
     })
 }
 

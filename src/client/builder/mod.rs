@@ -39,6 +39,9 @@ pub struct ClientBuilder {
     fleet: Option<crate::fleet::RedisFleet>,
     coalescing: bool,
     cache: Option<crate::layers::CacheConfig>,
+    priority: crate::limiter::Priority,
+    lane_share: f64,
+    adaptive_pacing: Option<bool>,
 }
 
 impl Default for ClientBuilder {
@@ -66,6 +69,9 @@ impl Default for ClientBuilder {
             fleet: None,
             coalescing: true,
             cache: None,
+            priority: crate::limiter::Priority::Normal,
+            lane_share: crate::limiter::DEFAULT_LANE_SHARE,
+            adaptive_pacing: None,
         }
     }
 }
@@ -90,6 +96,9 @@ impl fmt::Debug for ClientBuilder {
             .field("correlation_header", &self.correlation_header)
             .field("token_store", &self.token_store)
             .field("rate_limiter", &self.rate_limiter)
+            .field("priority", &self.priority)
+            .field("lane_share", &self.lane_share)
+            .field("adaptive_pacing", &self.adaptive_pacing)
             .finish_non_exhaustive()
     }
 }
@@ -225,6 +234,34 @@ impl ClientBuilder {
     /// deadline when they have one (the request timeout starts at sending).
     pub fn max_requests_per_second(mut self, limit: u32) -> Self {
         self.max_requests_per_second = Some(limit);
+        self
+    }
+
+    /// The lane every call waits in for the client-side limit unless it says otherwise
+    /// ([`Call::priority`](crate::Call::priority); page walks default to
+    /// [`Background`](crate::Priority::Background)). Default
+    /// [`Normal`](crate::Priority::Normal). Lanes order the local limit, adaptive pacing and,
+    /// in fleet mode, the fleet's limit: a higher lane is admitted first.
+    pub fn priority(mut self, priority: crate::Priority) -> Self {
+        self.priority = priority;
+        self
+    }
+
+    /// The least share of the admissions a waiting lower lane gets while higher lanes keep the
+    /// limit busy (default 0.1: every tenth admission), so that background work is never
+    /// starved. More than 0 and at most 0.5; otherwise `build` fails naming `lane_share`.
+    pub fn lane_share(mut self, share: f64) -> Self {
+        self.lane_share = share;
+        self
+    }
+
+    /// Adaptive pacing: the client learns the gateway's quota from its 429s and paces its
+    /// business calls to it (CUBIC; see the guide page on the quota). On by default when no
+    /// limit is configured (no [`max_requests_per_second`](Self::max_requests_per_second), no
+    /// [`rate_limiter`](Self::rate_limiter), no fleet limit); `true` with a
+    /// `max_requests_per_second` learns under that ceiling; `false` turns it off.
+    pub fn adaptive_pacing(mut self, on: bool) -> Self {
+        self.adaptive_pacing = Some(on);
         self
     }
 

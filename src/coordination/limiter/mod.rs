@@ -8,9 +8,13 @@
 //! `fleet::RedisFleet`) counts the requests of every replica of a
 //! clientId against one budget.
 
+mod lanes;
 mod local;
+mod pacing;
 
+pub(crate) use local::DEFAULT_LANE_SHARE;
 pub use local::LocalRateLimiter;
+pub(crate) use pacing::Pacing;
 
 use std::fmt;
 use std::future::Future;
@@ -47,11 +51,46 @@ impl Permit {
     }
 }
 
+/// Which lane a call waits in for the client-side limit: a higher lane is admitted first, a
+/// lower one still gets its minimum share
+/// ([`ClientBuilder::lane_share`](crate::ClientBuilder::lane_share)). Set per call with
+/// [`Call::priority`](crate::Call::priority), for every call with
+/// [`ClientBuilder::priority`](crate::ClientBuilder::priority) (default
+/// [`Normal`](Priority::Normal)); page walks default to [`Background`](Priority::Background).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Priority {
+    /// Someone waits for the answer (a storefront's page).
+    Interactive = 0,
+    /// The default.
+    #[default]
+    Normal = 1,
+    /// Work that may wait (a catalog refresh, a nightly sync).
+    Background = 2,
+}
+
+impl Priority {
+    /// The lowest-case name, for logs and metrics: `interactive`, `normal`, `background`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Interactive => "interactive",
+            Priority::Normal => "normal",
+            Priority::Background => "background",
+        }
+    }
+}
+
 /// Decides when a business request may be sent. Shared by a client's clones (and, for a
 /// distributed limiter, by every replica).
 pub trait RateLimiter: Send + Sync + fmt::Debug {
     /// Waits until one more request may be sent.
     fn acquire(&self) -> PermitFuture<'_>;
+
+    /// Waits until one more request of `priority` may be sent: a limiter with lanes admits
+    /// higher lanes first. The default ignores the priority.
+    fn acquire_for(&self, priority: Priority) -> PermitFuture<'_> {
+        let _ = priority;
+        self.acquire()
+    }
 
     /// The request sent with `permit` is over: `answered` when the gateway answered it (a
     /// response, whatever its status), `false` when it failed in transit (the gateway may
