@@ -375,3 +375,68 @@ async fn a_request_in_flight_keeps_its_place_in_the_budget_until_its_answer() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interactive_call_does_not_wait_behind_another_replicas_batch() {
+    use futures_util::stream::{FuturesUnordered, StreamExt};
+    use rizzitgo_mock_gateway::seed;
+    use rizzitgo_open_api::Priority;
+    use rizzitgo_open_api::types::GoodsRequest;
+    use std::future::IntoFuture;
+    let redis = redis();
+    let gateway = MockGateway::start().await.unwrap();
+    let replica = || {
+        common::builder(&gateway)
+            .coalescing(false)
+            .fleet(fleet_of(&redis).requests_per_second(20))
+            .build()
+            .unwrap()
+    };
+    let (batch, storefront) = (replica(), replica());
+    for client in [&batch, &storefront] {
+        client
+            .goods_detail(GoodsRequest::new(seed::GOODS_ID, 1))
+            .await
+            .unwrap();
+    }
+    // The leases of the warm-up calls end a second after them.
+    gateway.reset_stats();
+    let mut queued: FuturesUnordered<_> = (0..60)
+        .map(|_| {
+            let call = batch
+                .goods_detail(GoodsRequest::new(seed::TMALL_GOODS_ID, 1))
+                .priority(Priority::Background);
+            tokio::spawn(call.into_future())
+        })
+        .collect();
+    // The batch's first window: 16 leases beside the warm-up's two, the rest of it waits.
+    for _ in 0..16 {
+        queued.next().await.unwrap().unwrap().unwrap();
+    }
+    let asked = std::time::Instant::now();
+    storefront
+        .goods_detail(GoodsRequest::new(seed::GOODS_WITHOUT_QC_ID, 1))
+        .priority(Priority::Interactive)
+        .await
+        .unwrap();
+    let waited = asked.elapsed();
+    let order: Vec<String> = gateway
+        .stats()
+        .requests
+        .iter()
+        .filter(|r| r.path == DETAIL)
+        .map(|r| r.body.clone())
+        .collect();
+    let at = order
+        .iter()
+        .position(|body| body.contains(seed::GOODS_WITHOUT_QC_ID))
+        .unwrap();
+    // The batch takes at most 18 of the 20 leases of a window, 16 beside the warm-up's two:
+    // the interactive call has the reserve at once, not a place behind the batch's 60 (its
+    // next lease would be a second later).
+    assert!(at <= 16, "admitted at {at} of {}", order.len());
+    assert!(waited < Duration::from_millis(600), "{waited:?}");
+    while let Some(done) = queued.next().await {
+        done.unwrap().unwrap();
+    }
+}

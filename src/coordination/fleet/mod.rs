@@ -226,7 +226,7 @@ impl RedisFleet {
                 fleet_size: std::sync::Mutex::new((0, SystemClock.now())),
                 ledger: ledger::Ledger::new(self.hold),
                 fallback_mode: AtomicBool::new(false),
-                turn: tokio::sync::Mutex::new(()),
+                turn: Default::default(),
             }
         })))
     }

@@ -27,6 +27,12 @@
 //! resumes) is renewed by nobody and holds its place no longer than that, nor does the lease
 //! of a replica that died.
 //!
+//! **Lanes.** A request of a lower lane than interactive is admitted only while fewer than
+//! the limit less a reserve (a tenth of it, at least one) leases are taken: the fleet's batch
+//! never takes the reserve, so an interactive call of any replica is admitted at once while
+//! the batch fills the rest. Within a replica, callers wait for the turn to ask by lane, and a
+//! holder waiting for room steps aside when a higher lane waits.
+//!
 //! **Outages.** While Redis does not answer, each replica grants itself leases (the same
 //! rule, in its [`Ledger`]), as many as the fleet's limit divided by the number of replicas
 //! that were live at the last answer (each admission registers its replica with a TTL), or
@@ -40,7 +46,8 @@ use super::connection::Connection;
 use super::ledger::Ledger;
 use super::scripts;
 use crate::clock::{Clock, SystemClock};
-use crate::limiter::{Permit, PermitFuture, RateLimiter, ReleaseFuture};
+use crate::limiter::lanes::Turn;
+use crate::limiter::{Permit, PermitFuture, Priority, RateLimiter, ReleaseFuture};
 use crate::sync::lock;
 use std::fmt;
 use std::num::NonZeroU32;
@@ -98,8 +105,8 @@ pub(crate) struct RedisRateLimiter {
     /// The renewal task, while leases are in flight.
     pub(crate) renewer: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// One caller of this client asks for a lease at a time, from Redis or from the fallback;
-    /// the others queue here, in order.
-    pub(crate) turn: tokio::sync::Mutex<()>,
+    /// the others queue here, higher lanes first, in order within a lane.
+    pub(crate) turn: Arc<Turn>,
 }
 
 impl fmt::Debug for RedisRateLimiter {
@@ -263,8 +270,20 @@ impl RedisRateLimiter {
         true
     }
 
-    async fn acquire_lease(&self) -> Permit {
-        let _turn = self.turn.lock().await;
+    /// The leases a request of `priority` may find taken and still be admitted: the fleet's
+    /// limit for an interactive call, less a reserve for them for the others (a tenth, at
+    /// least one, unless the limit is one). So a replica's interactive call does not wait
+    /// behind the batch of every replica: the batch never takes the reserve.
+    fn lane_limit(&self, priority: Priority) -> u32 {
+        let limit = self.per_second.get();
+        match priority {
+            Priority::Interactive => limit,
+            _ => limit - (limit / 10).max(1).min(limit - 1),
+        }
+    }
+
+    async fn acquire_lease(&self, priority: Priority) -> Permit {
+        let mut turn = self.turn.take(priority, false).await;
         let started = SystemClock.now();
         loop {
             // Redis first, whenever it is not known to be down: callers that waited on the
@@ -280,7 +299,7 @@ impl RedisRateLimiter {
             // With no room under the switch's guard, Redis is still asked (admitting
             // nothing) to take over the leases it missed.
             let limit = if room.is_ok() {
-                self.per_second.get()
+                self.lane_limit(priority)
             } else {
                 0
             };
@@ -316,6 +335,12 @@ impl RedisRateLimiter {
                 );
                 return Permit::untracked();
             }
+            // A caller of a higher lane waits: it asks first, this one right after it.
+            if self.turn.higher_waiting(priority) {
+                drop(turn);
+                turn = self.turn.take(priority, true).await;
+                continue;
+            }
             SystemClock.sleep(wait.min(POLL)).await;
         }
     }
@@ -323,7 +348,11 @@ impl RedisRateLimiter {
 
 impl RateLimiter for RedisRateLimiter {
     fn acquire(&self) -> PermitFuture<'_> {
-        Box::pin(self.acquire_lease())
+        Box::pin(self.acquire_lease(Priority::Normal))
+    }
+
+    fn acquire_for(&self, priority: Priority) -> PermitFuture<'_> {
+        Box::pin(self.acquire_lease(priority))
     }
 
     fn release(&self, permit: Permit, answered: bool) -> ReleaseFuture<'_> {
