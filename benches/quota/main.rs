@@ -1,11 +1,16 @@
 //! More from the same quota: successful calls per second of the SDK (coalescing, the response
 //! cache, fleet-wide) against a hand-written client, on the mock gateway with a quota of 50
 //! calls/s per clientId, measured in one run and printed as ratios (`… ratio X.XX`).
+//! Then the quota shared and learned: priority lanes (`interactive`, `fleet lanes`), adaptive
+//! pacing of an unknown quota (`adaptive`) and sporadic 429s (`sporadic`).
 //! `cargo xtask bench --quota` runs it; `RIZZITGO_QUOTA_SECS` (default 30) sets each run's
-//! length. See BENCHMARKS.md ("Quota").
+//! length, `RIZZITGO_QUOTA_ONLY` (e.g. `lanes,adaptive`) runs some figures only. See
+//! BENCHMARKS.md ("Quota").
 
 #[path = "../overhead/hand_written.rs"]
 mod hand_written;
+mod lanes;
+mod pacing;
 #[path = "../../examples/support/redis_server.rs"]
 mod redis_server;
 
@@ -41,6 +46,13 @@ fn main() {
     runtime.block_on(run(Duration::from_secs(secs)));
 }
 
+/// Whether figure `name` is asked for (`RIZZITGO_QUOTA_ONLY`, comma-separated; all by default).
+fn wanted(name: &str) -> bool {
+    std::env::var("RIZZITGO_QUOTA_ONLY")
+        .map(|only| only.split(',').any(|n| n.trim() == name))
+        .unwrap_or(true)
+}
+
 /// A fresh gateway for each run: its quota window and its counts start from nothing.
 async fn gateway() -> MockGateway {
     let gateway = MockGateway::builder()
@@ -73,11 +85,14 @@ struct Tally {
     failed: AtomicU64,
     /// The oldest cached answer served, in ms.
     oldest_ms: AtomicU64,
+    /// From the first call to the last answer, in ms (calls queued at the end finish late).
+    elapsed_ms: AtomicU64,
 }
 
 impl Tally {
     fn per_second(&self, length: Duration) -> f64 {
-        self.ok.load(Ordering::Relaxed) as f64 / length.as_secs_f64()
+        let elapsed = Duration::from_millis(self.elapsed_ms.load(Ordering::Relaxed)).max(length);
+        self.ok.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64()
     }
 }
 
@@ -109,7 +124,8 @@ async fn sdk_load(
     pick: Arc<dyn Fn() -> u64 + Send + Sync>,
 ) -> Arc<Tally> {
     let tally = Arc::new(Tally::default());
-    let until = Instant::now() + length;
+    let started = Instant::now();
+    let until = started + length;
     let mut tasks = tokio::task::JoinSet::new();
     for caller in 0..CALLERS {
         let client = clients[caller % clients.len()].clone();
@@ -135,6 +151,9 @@ async fn sdk_load(
         });
     }
     while tasks.join_next().await.is_some() {}
+    tally
+        .elapsed_ms
+        .store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
     tally
 }
 
@@ -182,46 +201,76 @@ async fn run(length: Duration) {
         Arc::new(move || zipf.sample())
     };
 
-    // Hot set: coalescing alone (no cache), paced under the quota.
-    let gateway_hand = gateway().await;
-    let hand = hand_load(&gateway_hand, length, Arc::clone(&hot)).await;
-    let (_, hand_429) = throttled_share(&gateway_hand);
-    let gateway_sdk = gateway().await;
-    let sdk = builder(&gateway_sdk)
-        .max_requests_per_second(PACE)
-        .build()
-        .unwrap();
-    let ours = sdk_load(&[sdk], length, Arc::clone(&hot)).await;
-    let (sent, sdk_429) = throttled_share(&gateway_sdk);
-    println!(
-        "hot set (20 ids, coalescing, no cache): SDK {:.1} ok/s ({sent} requests, {:.1} % 429, {} failed), hand-written {:.1} ok/s ({:.1} % 429): ratio {:.2}",
-        ours.per_second(length),
-        sdk_429 * 100.0,
-        ours.failed.load(Ordering::Relaxed),
-        hand.per_second(length),
-        hand_429 * 100.0,
-        ours.per_second(length) / hand.per_second(length),
-    );
+    let mut single_sent = 0;
+    if wanted("cache") {
+        // Hot set: coalescing alone (no cache), paced under the quota.
+        let gateway_hand = gateway().await;
+        let hand = hand_load(&gateway_hand, length, Arc::clone(&hot)).await;
+        let (_, hand_429) = throttled_share(&gateway_hand);
+        let gateway_sdk = gateway().await;
+        let sdk = builder(&gateway_sdk)
+            .max_requests_per_second(PACE)
+            .build()
+            .unwrap();
+        let ours = sdk_load(&[sdk], length, Arc::clone(&hot)).await;
+        let (sent, sdk_429) = throttled_share(&gateway_sdk);
+        println!(
+            "hot set (20 ids, coalescing, no cache): SDK {:.1} ok/s ({sent} requests, {:.1} % 429, {} failed), hand-written {:.1} ok/s ({:.1} % 429): ratio {:.2}",
+            ours.per_second(length),
+            sdk_429 * 100.0,
+            ours.failed.load(Ordering::Relaxed),
+            hand.per_second(length),
+            hand_429 * 100.0,
+            ours.per_second(length) / hand.per_second(length),
+        );
 
-    // Zipf over 10,000 ids, the cache with the spec's lifetimes.
-    let gateway_hand = gateway().await;
-    let hand = hand_load(&gateway_hand, length, Arc::clone(&zipf_pick)).await;
-    let gateway_sdk = gateway().await;
-    let sdk = builder(&gateway_sdk)
-        .max_requests_per_second(PACE)
-        .cache(CacheConfig::new())
-        .build()
-        .unwrap();
-    let ours = sdk_load(&[sdk], length, Arc::clone(&zipf_pick)).await;
-    let (single_sent, sdk_429) = throttled_share(&gateway_sdk);
-    println!(
-        "zipf (s = 1, 10,000 ids, cache on): SDK {:.1} ok/s ({single_sent} requests, {} 429s, oldest answer {:.1} s, lifetime 60 s), hand-written {:.1} ok/s: ratio {:.2}",
-        ours.per_second(length),
-        (sdk_429 * single_sent as f64).round(),
-        ours.oldest_ms.load(Ordering::Relaxed) as f64 / 1000.0,
-        hand.per_second(length),
-        ours.per_second(length) / hand.per_second(length),
-    );
+        // Zipf over 10,000 ids, the cache with the spec's lifetimes.
+        let gateway_hand = gateway().await;
+        let hand = hand_load(&gateway_hand, length, Arc::clone(&zipf_pick)).await;
+        let gateway_sdk = gateway().await;
+        let sdk = builder(&gateway_sdk)
+            .max_requests_per_second(PACE)
+            .cache(CacheConfig::new())
+            .build()
+            .unwrap();
+        let ours = sdk_load(&[sdk], length, Arc::clone(&zipf_pick)).await;
+        let (sent, sdk_429) = throttled_share(&gateway_sdk);
+        single_sent = sent;
+        println!(
+            "zipf (s = 1, 10,000 ids, cache on): SDK {:.1} ok/s ({single_sent} requests, {} 429s, oldest answer {:.1} s, lifetime 60 s), hand-written {:.1} ok/s: ratio {:.2}",
+            ours.per_second(length),
+            (sdk_429 * single_sent as f64).round(),
+            ours.oldest_ms.load(Ordering::Relaxed) as f64 / 1000.0,
+            hand.per_second(length),
+            ours.per_second(length) / hand.per_second(length),
+        );
+    }
+
+    let mut hand_lanes = None;
+    if wanted("lanes") {
+        let on_gateway = gateway().await;
+        let client = lanes::limited(&on_gateway, PACE);
+        let on = lanes::sdk(&client, std::slice::from_ref(&client), length, true).await;
+        let off_gateway = gateway().await;
+        let client = lanes::limited(&off_gateway, PACE);
+        let off = lanes::sdk(&client, std::slice::from_ref(&client), length, false).await;
+        let hand = lanes::hand(&gateway().await, length).await;
+        lanes::report("interactive", &on, &off, &hand);
+        hand_lanes = Some(hand);
+    }
+    if wanted("adaptive") {
+        let sdk = pacing::adaptive(length).await;
+        let hand = pacing::adaptive_hand(length).await;
+        pacing::report_adaptive(length, sdk, hand);
+    }
+    if wanted("sporadic") {
+        let on = pacing::sporadic(length, true).await;
+        let off = pacing::sporadic(length, false).await;
+        pacing::report_sporadic(length, on, off);
+    }
+    if !wanted("fleet") && !wanted("fleet-lanes") {
+        return;
+    }
 
     // Fleet: 4 replicas (each its own client and Redis connection) on one redis-server, the
     // same workload; the gateway's requests against a single replica's.
@@ -232,6 +281,39 @@ async fn run(length: Duration) {
             return;
         }
     };
+    if wanted("fleet-lanes") {
+        // 4 replicas on one redis-server, the fleet's limit under the quota: walks on three,
+        // the storefront's interactive calls on the fourth.
+        let run = |lanes_on: bool| {
+            let redis = &redis;
+            async move {
+                let gateway = gateway().await;
+                let replicas: Vec<Client> = (0..4)
+                    .map(|_| {
+                        let fleet = RedisFleet::new(&redis.url())
+                            .unwrap()
+                            .requests_per_second(PACE);
+                        builder(&gateway)
+                            .fleet(fleet)
+                            .coalescing(false)
+                            .build()
+                            .unwrap()
+                    })
+                    .collect();
+                lanes::sdk(&replicas[0], &replicas[1..], length, lanes_on).await
+            }
+        };
+        let on = run(true).await;
+        let off = run(false).await;
+        let hand = match hand_lanes.take() {
+            Some(hand) => hand,
+            None => lanes::hand(&gateway().await, length).await,
+        };
+        lanes::report("fleet lanes (4 replicas)", &on, &off, &hand);
+    }
+    if !wanted("fleet") {
+        return;
+    }
     let gateway_fleet = gateway().await;
     let replicas: Vec<Client> = (0..4)
         .map(|_| {

@@ -100,11 +100,13 @@ impl HttpAttempt<'_> {
         let limiter = runtime.limiter.as_ref().filter(|_| business);
         let pacing = runtime.pacing.as_ref().filter(|_| business);
         let asked = clock.now();
-        if let Some(pacing) = pacing
-            && within(clock, left, pacing.admit(priority)).await.is_none()
-        {
-            return Outcome::Stopped(self.past_deadline());
-        }
+        let sent = match pacing {
+            Some(pacing) => match within(clock, left, pacing.admit(priority)).await {
+                Some(sent) => Some(sent),
+                None => return Outcome::Stopped(self.past_deadline()),
+            },
+            None => None,
+        };
         let permit = match limiter {
             Some(limiter) => {
                 let left = self.left().or(left);
@@ -120,8 +122,8 @@ impl HttpAttempt<'_> {
                 .rate_limit_waited(clock.now().saturating_duration_since(asked));
         }
         let outcome = self.transmit(replay).await;
-        if let (Some(pacing), Outcome::Answered(answer)) = (pacing, &outcome) {
-            pacing.answered(answer.failure == Some(ErrorKind::RateLimited));
+        if let (Some(pacing), Some(sent), Outcome::Answered(answer)) = (pacing, sent, &outcome) {
+            pacing.answered(sent, answer.failure == Some(ErrorKind::RateLimited));
         }
         if let (Some(limiter), Some(permit)) = (limiter, permit) {
             let answered = matches!(outcome, Outcome::Answered(_));
