@@ -29,6 +29,11 @@ fn points(metrics: &[ResourceMetrics], name: &str) -> Vec<(Vec<String>, f64)> {
                             out.push((attributes(&mut p.attributes()), p.count() as f64));
                         }
                     }
+                    AggregatedMetrics::F64(MetricData::Gauge(g)) => {
+                        for p in g.data_points() {
+                            out.push((attributes(&mut p.attributes()), p.value()));
+                        }
+                    }
                     AggregatedMetrics::U64(MetricData::Sum(s)) => {
                         for p in s.data_points() {
                             out.push((attributes(&mut p.attributes()), p.value() as f64));
@@ -147,4 +152,34 @@ async fn a_refused_token_is_counted_as_a_reauthentication() {
     );
     let tokens = points(&metrics, "rizzitgo.client.token.fetches");
     assert_eq!(tokens, [(vec!["rizzitgo.outcome=ok".to_owned()], 2.0)]);
+}
+
+#[tokio::test]
+async fn the_rate_pacing_learned_is_a_gauge() {
+    let (gateway, client, provider, exporter) = measured().await;
+    let request = || GoodsRequest::builder().goods_id(seed::GOODS_ID).source(1);
+    client.goods_detail(request()).await.unwrap();
+    provider.force_flush().unwrap();
+    let metrics = exporter.get_finished_metrics().unwrap();
+    assert!(
+        points(&metrics, "rizzitgo.client.pacing.rate").is_empty(),
+        "unpaced before any 429"
+    );
+    // A quota of 10 and 8 callers for a second and a half: the first second is cut.
+    gateway.set_qps_limit(Some(10));
+    let until = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+    let callers = (0..8).map(|_| async {
+        while std::time::Instant::now() < until {
+            let _ = client
+                .goods_detail(request())
+                .retry_policy(rizzitgo_open_api::RetryPolicy::none())
+                .await;
+        }
+    });
+    futures_util::future::join_all(callers).await;
+    provider.force_flush().unwrap();
+    let metrics = exporter.get_finished_metrics().unwrap();
+    let rates = points(&metrics, "rizzitgo.client.pacing.rate");
+    let (_, rate) = rates.last().expect("a learned rate");
+    assert!(*rate >= 1.0 && *rate <= 12.0, "{rates:?}");
 }

@@ -391,6 +391,29 @@ mod tests {
     }
 
     #[test]
+    fn answers_to_requests_sent_before_a_cut_do_not_judge_it() {
+        let t0 = Instant::now();
+        let mut learner = Learner::new(t0);
+        feed(&mut learner, t0, 1, 1000, |i| i % 20 != 0);
+        let cut_at = t0 + Duration::from_secs(1);
+        assert!(learner.record(false, cut_at, cut_at, None).is_some());
+        // The requests in flight at the cut come back throttled: they do not count.
+        for i in 0..200 {
+            let at = cut_at + Duration::from_millis(i);
+            assert!(
+                learner
+                    .record(true, t0 + Duration::from_millis(999), at, None)
+                    .is_none()
+            );
+        }
+        assert_eq!(
+            learner.window.answered, 1,
+            "only the answer sent at the cut"
+        );
+        assert!(learner.trial.is_some(), "the cut still on trial");
+    }
+
+    #[test]
     fn one_429_in_thirty_at_random_is_noise_after_one_cut_on_trial() {
         let t0 = Instant::now();
         let mut learner = Learner::new(t0);
