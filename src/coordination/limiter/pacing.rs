@@ -39,6 +39,7 @@ use super::lanes::{Lanes, Spacing};
 use crate::clock::{Clock, SystemClock};
 use crate::sync::lock;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -67,6 +68,7 @@ impl Pacing {
     pub(crate) fn new(ceiling: Option<f64>, share: f64) -> Self {
         let learned = Learned {
             ceiling,
+            paced: AtomicBool::new(ceiling.is_some()),
             state: Mutex::new(Learner::new(SystemClock.now())),
         };
         Self {
@@ -76,8 +78,12 @@ impl Pacing {
 
     /// Waits until a call of `priority` may be sent at the learned rate; when it was let go.
     pub(crate) async fn admit(&self, priority: Priority) -> Sent {
+        // Unpaced (no 429 yet): nothing to wait for, and no clock to read.
+        if !self.lanes.spacing().paced.load(Ordering::Acquire) {
+            return Sent(None);
+        }
         self.lanes.admit(priority).await;
-        Sent(SystemClock.now())
+        Sent(Some(SystemClock.now()))
     }
 
     /// The attempt let go at `sent` was answered; `throttled` when with a 429.
@@ -93,13 +99,15 @@ impl Pacing {
     }
 }
 
-/// When an attempt was let go: its answer tells of the rate of that moment.
+/// When an attempt was let go (`None`: unpaced): its answer tells of the rate of that moment.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Sent(Instant);
+pub(crate) struct Sent(Option<Instant>);
 
 /// The learned rate, as the lanes' spacing.
 struct Learned {
     ceiling: Option<f64>,
+    /// Whether calls are paced (a ceiling, or a cut made): read without the lock.
+    paced: AtomicBool,
     state: Mutex<Learner>,
 }
 
@@ -112,8 +120,16 @@ impl Learned {
         }
     }
 
-    fn record(&self, throttled: bool, sent: Instant, now: Instant) {
-        let cut = lock(&self.state).record(throttled, sent, now, self.ceiling);
+    fn record(&self, throttled: bool, sent: Option<Instant>, now: Instant) {
+        let cut = {
+            let mut learner = lock(&self.state);
+            let cut = learner.record(throttled, sent, now, self.ceiling);
+            self.paced.store(
+                self.ceiling.is_some() || learner.w_max.is_some(),
+                Ordering::Release,
+            );
+            cut
+        };
         if let Some(cut) = cut {
             tracing::debug!(
                 from = cut.from,
@@ -214,11 +230,12 @@ impl Learner {
     fn record(
         &mut self,
         throttled: bool,
-        sent: Instant,
+        sent: Option<Instant>,
         now: Instant,
         ceiling: Option<f64>,
     ) -> Option<Cut> {
-        if self.w_max.is_some() && sent < self.cut_at {
+        // Sent unpaced (`None`) while paced now: sent before the cut.
+        if self.w_max.is_some() && sent.is_none_or(|sent| sent < self.cut_at) {
             return None;
         }
         let elapsed = now.saturating_duration_since(self.window.start);
@@ -360,7 +377,7 @@ mod tests {
         let mut cuts = Vec::new();
         for i in 0..seconds * per_second {
             let at = start + Duration::from_secs_f64(f64::from(i) / f64::from(per_second));
-            cuts.extend(learner.record(throttled(i), at, at, None));
+            cuts.extend(learner.record(throttled(i), Some(at), at, None));
         }
         cuts
     }
@@ -375,7 +392,7 @@ mod tests {
         let cut = learner
             .record(
                 false,
-                t0 + Duration::from_secs(1),
+                Some(t0 + Duration::from_secs(1)),
                 t0 + Duration::from_secs(1),
                 None,
             )
@@ -396,13 +413,13 @@ mod tests {
         let mut learner = Learner::new(t0);
         feed(&mut learner, t0, 1, 1000, |i| i % 20 != 0);
         let cut_at = t0 + Duration::from_secs(1);
-        assert!(learner.record(false, cut_at, cut_at, None).is_some());
+        assert!(learner.record(false, Some(cut_at), cut_at, None).is_some());
         // The requests in flight at the cut come back throttled: they do not count.
         for i in 0..200 {
             let at = cut_at + Duration::from_millis(i);
             assert!(
                 learner
-                    .record(true, t0 + Duration::from_millis(999), at, None)
+                    .record(true, Some(t0 + Duration::from_millis(999)), at, None)
                     .is_none()
             );
         }
@@ -457,7 +474,7 @@ mod tests {
             if !throttled {
                 admitted.push_back(at);
             }
-            cuts += usize::from(learner.record(throttled, at, at, None).is_some());
+            cuts += usize::from(learner.record(throttled, Some(at), at, None).is_some());
             if at.duration_since(t0) > Duration::from_secs(30) {
                 late_sent += 1;
                 late_throttled += u32::from(throttled);
