@@ -83,11 +83,14 @@ mod otel {
         /// The provider they were made from (its address).
         provider: usize,
         instruments: Arc<Instruments>,
-        /// The cache whose gauges follow the provider too.
-        cache: Option<std::sync::Weak<crate::layers::ResponseCache>>,
-        /// The pacing whose gauge follows the provider too.
-        pacing: Option<std::sync::Weak<crate::limiter::Pacing>>,
+        /// The gauges that follow the provider too (the cache's, the pacing's): each registers
+        /// its instruments on a meter.
+        gauges: Vec<Gauges>,
     }
+
+    /// Registers observable gauges on a meter (they hold weak references: they observe nothing
+    /// once what they watch is gone).
+    type Gauges = Arc<dyn Fn(&Meter) + Send + Sync>;
 
     fn global_provider() -> (
         usize,
@@ -132,8 +135,7 @@ mod otel {
                     Source::Global(RwLock::new(Resolved {
                         provider,
                         instruments: Arc::new(Instruments::new(&current.meter(METER))),
-                        cache: None,
-                        pacing: None,
+                        gauges: Vec::new(),
                     }))
                 }
             };
@@ -170,48 +172,58 @@ mod otel {
                 let meter = current.meter(METER);
                 now.instruments = Arc::new(Instruments::new(&meter));
                 now.provider = provider;
-                if let Some(cache) = now.cache.as_ref().and_then(std::sync::Weak::upgrade) {
-                    observe_cache_on(&meter, &cache);
-                }
-                if let Some(pacing) = now.pacing.as_ref().and_then(std::sync::Weak::upgrade) {
-                    observe_pacing_on(&meter, &pacing);
+                for gauges in &now.gauges {
+                    gauges(&meter);
                 }
                 tracing::debug!("the global meter provider changed: the SDK's metrics follow it");
             }
             Arc::clone(&now.instruments)
         }
 
-        /// The entries and bytes `cache` holds, observed while it lives (on the global provider,
-        /// on whichever is set).
+        /// The entries and bytes `cache` holds, observed while it lives.
         pub(crate) fn observe_cache(
             &self,
             meter: Option<&Meter>,
             cache: &Arc<crate::layers::ResponseCache>,
         ) {
-            match (&*self.source, meter) {
-                (Source::Given(_), Some(meter)) => observe_cache_on(meter, cache),
-                (Source::Global(resolved), _) => {
-                    let mut now = crate::sync::write(resolved);
-                    now.cache = Some(Arc::downgrade(cache));
-                    observe_cache_on(&global_provider().1.meter(METER), cache);
-                }
-                (Source::Given(_), None) => {}
-            }
+            let cache = Arc::downgrade(cache);
+            self.observe(
+                meter,
+                Arc::new(move |meter| {
+                    if let Some(cache) = cache.upgrade() {
+                        observe_cache_on(meter, &cache);
+                    }
+                }),
+            );
         }
 
-        /// The rate `pacing` learned, observed while it lives (on the global provider, on
-        /// whichever is set).
+        /// The rate `pacing` learned, observed while it lives.
         pub(crate) fn observe_pacing(
             &self,
             meter: Option<&Meter>,
             pacing: &Arc<crate::limiter::Pacing>,
         ) {
+            let pacing = Arc::downgrade(pacing);
+            self.observe(
+                meter,
+                Arc::new(move |meter| {
+                    if let Some(pacing) = pacing.upgrade() {
+                        observe_pacing_on(meter, &pacing);
+                    }
+                }),
+            );
+        }
+
+        /// Registers `gauges` on the client's meter, or on the global provider's, whichever is
+        /// set (again when another is).
+        fn observe(&self, meter: Option<&Meter>, gauges: Gauges) {
             match (&*self.source, meter) {
-                (Source::Given(_), Some(meter)) => observe_pacing_on(meter, pacing),
+                (Source::Given(_), Some(meter)) => gauges(meter),
                 (Source::Global(resolved), _) => {
+                    // Under the lock: a provider set meanwhile re-registers it.
                     let mut now = crate::sync::write(resolved);
-                    now.pacing = Some(Arc::downgrade(pacing));
-                    observe_pacing_on(&global_provider().1.meter(METER), pacing);
+                    gauges(&global_provider().1.meter(METER));
+                    now.gauges.push(gauges);
                 }
                 (Source::Given(_), None) => {}
             }

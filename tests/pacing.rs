@@ -64,12 +64,12 @@ fn measure(ended: &[Ended], from: Duration, to: Duration) -> (f64, f64) {
     )
 }
 
-/// A client of `gateway` that sends each call once (so every 429 shows), with DEBUG events
-/// into `captured`.
-fn client(gateway: &MockGateway) -> Client {
+/// A client of `gateway` that sends each call once (so every 429 shows), paced or not.
+fn client(gateway: &MockGateway, pacing: bool) -> Client {
     common::builder(gateway)
         .retry_policy(RetryPolicy::none())
         .coalescing(false)
+        .adaptive_pacing(pacing)
         .build()
         .unwrap()
 }
@@ -96,7 +96,7 @@ async fn an_unknown_quota_is_learned_from_its_429s() {
         .start()
         .await
         .unwrap();
-    let client = client(&gateway);
+    let client = client(&gateway, true);
     let ended = load(&client, 12, Duration::from_secs(4), |_| {}).await;
     // The first second, unpaced, is mostly 429s; after it, few.
     let (_, first) = measure(&ended, Duration::ZERO, Duration::from_millis(900));
@@ -114,12 +114,7 @@ async fn without_pacing_the_same_load_is_mostly_429s() {
         .start()
         .await
         .unwrap();
-    let client = common::builder(&gateway)
-        .retry_policy(RetryPolicy::none())
-        .coalescing(false)
-        .adaptive_pacing(false)
-        .build()
-        .unwrap();
+    let client = client(&gateway, false);
     let ended = load(&client, 12, Duration::from_secs(2), |_| {}).await;
     let (_, throttled) = measure(&ended, Duration::from_secs(1), Duration::from_secs(2));
     assert!(throttled > 0.5, "{throttled}");
@@ -132,7 +127,7 @@ async fn the_learned_rate_follows_a_quota_that_rises() {
         .start()
         .await
         .unwrap();
-    let client = client(&gateway);
+    let client = client(&gateway, true);
     let raised = std::sync::atomic::AtomicBool::new(false);
     let ended = load(&client, 8, Duration::from_secs(10), |elapsed| {
         if elapsed >= Duration::from_secs(3)
@@ -159,7 +154,7 @@ async fn sporadic_429s_that_do_not_follow_the_rate_move_nothing() {
     let gateway = MockGateway::start().await.unwrap();
     // One answer in 30 is a 429, whatever the rate, as a proxy in front may do.
     gateway.fail_when(Match::any().every(30), Failure::http(429).retry_after("1"));
-    let client = client(&gateway);
+    let client = client(&gateway, true);
     let ended = load(&client, 8, Duration::from_secs(4), |_| {}).await;
     // At most one cut, undone the next window; then unpaced.
     assert!(captured.count(CUT) <= 1, "{}", captured.text());

@@ -73,6 +73,23 @@ fn builder(gateway: &MockGateway) -> ClientBuilder {
         .tenant_id(credentials.tenant_id)
 }
 
+/// Four replicas of `gateway`'s client, each with its own connection to `redis` and the
+/// fleet's limit under the quota, configured by `configure`.
+fn fleet_replicas(
+    redis: &RedisServer,
+    gateway: &MockGateway,
+    configure: impl Fn(ClientBuilder) -> ClientBuilder,
+) -> Vec<Client> {
+    (0..4)
+        .map(|_| {
+            let fleet = RedisFleet::new(&redis.url())
+                .unwrap()
+                .requests_per_second(PACE);
+            configure(builder(gateway).fleet(fleet)).build().unwrap()
+        })
+        .collect()
+}
+
 /// The goods id of catalog item `n`.
 fn catalog_id(n: u64) -> String {
     (seed::CATALOG_FIRST_ID + n).to_string()
@@ -288,18 +305,7 @@ async fn run(length: Duration) {
             let redis = &redis;
             async move {
                 let gateway = gateway().await;
-                let replicas: Vec<Client> = (0..4)
-                    .map(|_| {
-                        let fleet = RedisFleet::new(&redis.url())
-                            .unwrap()
-                            .requests_per_second(PACE);
-                        builder(&gateway)
-                            .fleet(fleet)
-                            .coalescing(false)
-                            .build()
-                            .unwrap()
-                    })
-                    .collect();
+                let replicas = fleet_replicas(redis, &gateway, |b| b.coalescing(false));
                 lanes::sdk(&replicas[0], &replicas[1..], length, lanes_on).await
             }
         };
@@ -315,18 +321,7 @@ async fn run(length: Duration) {
         return;
     }
     let gateway_fleet = gateway().await;
-    let replicas: Vec<Client> = (0..4)
-        .map(|_| {
-            let fleet = RedisFleet::new(&redis.url())
-                .unwrap()
-                .requests_per_second(PACE);
-            builder(&gateway_fleet)
-                .fleet(fleet)
-                .cache(CacheConfig::new())
-                .build()
-                .unwrap()
-        })
-        .collect();
+    let replicas = fleet_replicas(&redis, &gateway_fleet, |b| b.cache(CacheConfig::new()));
     let fleet = sdk_load(&replicas, length, zipf_pick).await;
     let (fleet_sent, fleet_429) = throttled_share(&gateway_fleet);
     println!(

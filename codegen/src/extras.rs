@@ -24,11 +24,7 @@ pub fn tokens(
             _ => None,
         })
         .collect();
-    let bodies: BTreeSet<&str> = ops
-        .iter()
-        .filter(|op| op.auth == crate::Auth::Bearer)
-        .map(|op| op.body_schema.as_str())
-        .collect();
+    let bodies = request_bodies(ops);
     let mut constructors = Vec::new();
     let mut aliases = Vec::new();
     for body in &bodies {
@@ -56,6 +52,15 @@ pub fn tokens(
             #(#enums)*
         }
     })
+}
+
+/// The request bodies of the business operations: each gets a constructor and a builder alias
+/// (`{body}Builder`), which `setters.rs` names as its `builder()`'s return type.
+pub(crate) fn request_bodies(ops: &[OperationModel]) -> BTreeSet<String> {
+    ops.iter()
+        .filter(|op| op.auth == crate::Auth::Bearer)
+        .map(|op| op.body_schema.clone())
+        .collect()
 }
 
 fn types_module(raw: &syn::File) -> Result<&Vec<syn::Item>, String> {

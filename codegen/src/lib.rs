@@ -98,11 +98,7 @@ pub fn raw_client(
     let tokens = Generator::new(&settings)
         .generate_tokens(spec)
         .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
-    let requests = ops
-        .iter()
-        .filter(|op| op.auth == Auth::Bearer)
-        .map(|op| op.body_schema.clone())
-        .collect();
+    let requests = extras::request_bodies(ops);
     setters::rewrite(
         spec,
         &requests,

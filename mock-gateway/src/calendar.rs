@@ -73,12 +73,29 @@ pub(crate) fn date_time(days: i64, secs: u32) -> String {
     )
 }
 
-/// Epoch milliseconds of a valid `yyyy-MM-dd HH:mm:ss` read in UTC+8.
+/// Epoch milliseconds of a real `yyyy-MM-dd HH:mm:ss` (a calendar date, a time of day within
+/// 00:00:00–23:59:59, no leap seconds) read in UTC+8; `None` for anything else.
 pub(crate) fn epoch_millis(date_time: &str) -> Option<i64> {
-    let days = parse_date(date_time.get(..10)?)?;
-    let num = |from: usize, to: usize| date_time.get(from..to)?.parse::<i64>().ok();
-    let secs = num(11, 13)? * 3600 + num(14, 16)? * 60 + num(17, 19)?;
-    Some((days * 86_400 + secs - OFFSET_SECS) * 1000)
+    let b = date_time.as_bytes();
+    let shape = b.len() == 19
+        && (b[10], b[13], b[16]) == (b' ', b':', b':')
+        && [11, 12, 14, 15, 17, 18]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    // Byte 10 is ASCII: a char boundary.
+    let days = parse_date(&date_time[..10])?;
+    let num = |from: usize, to: usize| date_time[from..to].parse::<i64>().ok();
+    let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    (hour < 24 && minute < 60 && second < 60)
+        .then(|| ((days * 86_400 + hour * 3600 + minute * 60 + second) - OFFSET_SECS) * 1000)
+}
+
+/// A real `yyyy-MM-dd HH:mm:ss` date-time (see [`epoch_millis`]).
+pub(crate) fn is_valid_date_time(date_time: &str) -> bool {
+    epoch_millis(date_time).is_some()
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@
 use serde_json::Value;
 
 use crate::calendar;
-use crate::data::qc::is_valid_date_time;
 
 /// The shapes of a success's `data` and `msg`. The default is the guide's; each switch turns
 /// one of the framework's defaults on.
@@ -74,7 +73,7 @@ impl ResponseStyle {
             Value::Number(n) if self.strings && (n.is_i64() || n.is_u64()) => {
                 *data = Value::String(n.to_string());
             }
-            Value::String(s) if self.millis && is_valid_date_time(s) => {
+            Value::String(s) if self.millis => {
                 if let Some(ms) = calendar::epoch_millis(s) {
                     *data = Value::from(ms);
                 }

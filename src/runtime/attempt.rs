@@ -99,7 +99,9 @@ impl HttpAttempt<'_> {
         let priority = self.options.priority.unwrap_or(runtime.priority);
         let limiter = runtime.limiter.as_ref().filter(|_| business);
         let pacing = runtime.pacing.as_ref().filter(|_| business);
-        let asked = clock.now();
+        // The wait is measured (and the clock read) only when something may make it wait.
+        let gated = limiter.is_some() || pacing.is_some_and(|p| p.is_paced());
+        let asked = gated.then(|| clock.now());
         let sent = match pacing {
             Some(pacing) => match within(clock, left, pacing.admit(priority)).await {
                 Some(sent) => Some(sent),
@@ -117,7 +119,7 @@ impl HttpAttempt<'_> {
             }
             None => None,
         };
-        if limiter.is_some() || pacing.is_some() {
+        if let Some(asked) = asked {
             self.observer
                 .rate_limit_waited(clock.now().saturating_duration_since(asked));
         }

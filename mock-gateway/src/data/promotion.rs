@@ -62,7 +62,7 @@ fn usd(cents: i64) -> String {
 /// The templates: 1001 is the percentage coupon of the guide's code ("30% OFF"), 1002 the
 /// amount coupon the guide's example shows ("满100减10", 1000 cents).
 pub(crate) fn templates() -> Vec<CouponTemplate> {
-    vec![
+    let mut templates = vec![
         CouponTemplate {
             template_id: 1001,
             title: "满100享7折",
@@ -91,15 +91,6 @@ pub(crate) fn templates() -> Vec<CouponTemplate> {
             use_price_condition: 0,
         },
         CouponTemplate {
-            template_id: seed::LONG_TEMPLATE_ID,
-            title: "满100减10",
-            coupon_type: 2,
-            discount_type: 1,
-            discount_price: Some(1000),
-            discount_percent: None,
-            use_price_condition: 10000,
-        },
-        CouponTemplate {
             template_id: 1004,
             title: "Free Shipping Voucher",
             coupon_type: 1,
@@ -108,7 +99,14 @@ pub(crate) fn templates() -> Vec<CouponTemplate> {
             discount_percent: None,
             use_price_condition: 0,
         },
-    ]
+    ];
+    // 1002 again under an id beyond 2^53 (`seed::REDEEM_CODE_LONG_TEMPLATE`).
+    let long = CouponTemplate {
+        template_id: seed::LONG_TEMPLATE_ID,
+        ..templates[1].clone()
+    };
+    templates.push(long);
+    templates
 }
 
 /// Lifecycle state of a redeem code.
@@ -193,8 +191,8 @@ mod tests {
                 "30% OFF",
                 "$10 OFF",
                 "$10.50 OFF",
-                "$10 OFF",
-                "Free Shipping Voucher"
+                "Free Shipping Voucher",
+                "$10 OFF"
             ]
         );
     }

@@ -73,32 +73,7 @@ pub(crate) fn extra_record(counter: u64, time: &str) -> QcRecord {
     }
 }
 
-/// A real `yyyy-MM-dd HH:mm:ss` date-time: the shape, and a calendar date with a time of day
-/// within 00:00:00–23:59:59 (no leap seconds).
-pub(crate) fn is_valid_date_time(s: &str) -> bool {
-    let b = s.as_bytes();
-    let shape = b.len() == 19
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            10 => *c == b' ',
-            13 | 16 => *c == b':',
-            _ => c.is_ascii_digit(),
-        });
-    if !shape {
-        return false;
-    }
-    let num = |from: usize, to: usize| s[from..to].parse::<u32>().unwrap_or(u32::MAX);
-    let (year, month, day) = (num(0, 4), num(5, 7), num(8, 10));
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day) && num(11, 13) < 24 && num(14, 16) < 60 && num(17, 19) < 60
-}
+pub(crate) use crate::calendar::is_valid_date_time;
 
 fn at(day: u64, hour: u64, minute: u64) -> String {
     format!("2026-06-{day:02} {hour:02}:{minute:02}:00")

@@ -55,6 +55,7 @@ mod ledger;
 mod rate_limiter;
 mod scripts;
 mod token_store;
+mod turn;
 
 use crate::Error;
 use crate::clock::{Clock, SystemClock};

@@ -45,8 +45,8 @@
 use super::connection::Connection;
 use super::ledger::Ledger;
 use super::scripts;
+use super::turn::Turn;
 use crate::clock::{Clock, SystemClock};
-use crate::limiter::lanes::Turn;
 use crate::limiter::{Permit, PermitFuture, Priority, RateLimiter, ReleaseFuture};
 use crate::sync::lock;
 use std::fmt;

@@ -8,7 +8,7 @@
 //! `fleet::RedisFleet`) counts the requests of every replica of a
 //! clientId against one budget.
 
-pub(crate) mod lanes;
+mod lanes;
 mod local;
 mod pacing;
 

@@ -76,10 +76,15 @@ impl Pacing {
         }
     }
 
+    /// Whether calls wait for the learned rate (or the ceiling) now.
+    pub(crate) fn is_paced(&self) -> bool {
+        self.lanes.spacing().paced.load(Ordering::Acquire)
+    }
+
     /// Waits until a call of `priority` may be sent at the learned rate; when it was let go.
     pub(crate) async fn admit(&self, priority: Priority) -> Sent {
         // Unpaced (no 429 yet): nothing to wait for, and no clock to read.
-        if !self.lanes.spacing().paced.load(Ordering::Acquire) {
+        if !self.is_paced() {
             return Sent(None);
         }
         self.lanes.admit(priority).await;
