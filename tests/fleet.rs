@@ -282,6 +282,37 @@ async fn an_acl_user_limited_to_the_sdks_keys_and_commands_is_enough() {
     );
     assert_eq!(gateway.stats().token_requests, 1);
     assert!(!format!("{:?}", fleets[0]).contains("sdk-password"));
+
+    // With no limit, the replicas learn the quota together: the pacing state's commands too.
+    let quota = MockGateway::builder()
+        .qps_limit(Some(5))
+        .start()
+        .await
+        .unwrap();
+    let unlimited: Vec<RedisFleet> = (0..2)
+        .map(|_| {
+            RedisFleet::new(&url)
+                .unwrap()
+                .timeout(Duration::from_secs(5))
+        })
+        .collect();
+    let learning: Vec<Client> = unlimited
+        .iter()
+        .map(|f| common::builder(&quota).fleet(f.clone()).build().unwrap())
+        .collect();
+    // One call at a time per replica: the 429s' backoffs take the run past its first window.
+    let outcome = run(&learning, 20, 1).await;
+    assert_eq!(outcome.failed, 0, "{outcome:?}");
+    let learned: Vec<String> = redis::cmd("KEYS")
+        .arg("rizzitgo:v1:pacing:*")
+        .query_async(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(learned.len(), 1, "the fleet's learned rate is kept");
+    assert!(
+        unlimited.iter().all(|f| !f.is_degraded()),
+        "a command was refused"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Concurrent walks: always more waiting than the limit admits.
-const WALKS: usize = 16;
+pub(crate) const WALKS: usize = 16;
 /// Interactive calls per second.
 const INTERACTIVE_PER_SECOND: u64 = 5;
 /// The mock's latency, taken off a call's time to give its wait.
@@ -51,15 +51,61 @@ pub(crate) async fn sdk(
     };
     let pages = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
-    let mut walks = tokio::task::JoinSet::new();
-    for w in 0..WALKS {
+    let mut walks = walk(walkers, WALKS, walk_lane, until, &pages, &failed);
+    let waits = calls(storefront, call_lane, until, &failed).await;
+    while walks.join_next().await.is_some() {}
+    Lanes {
+        waits,
+        pages_per_second: pages.load(Ordering::Relaxed) as f64 / length.as_secs_f64(),
+        failed: failed.load(Ordering::Relaxed),
+    }
+}
+
+/// The storefront: goods-detail calls in `lane`, `INTERACTIVE_PER_SECOND` a second until
+/// `until`; their waits, sorted.
+pub(crate) async fn calls(
+    storefront: &Client,
+    lane: Priority,
+    until: Instant,
+    failed: &Arc<AtomicU64>,
+) -> Vec<Duration> {
+    interactive(until, {
+        let storefront = storefront.clone();
+        let failed = Arc::clone(failed);
+        move |n| {
+            let call = storefront
+                .goods_detail(GoodsRequest::new(catalog_id(n), 1))
+                .priority(lane);
+            let failed = Arc::clone(&failed);
+            async move {
+                if call.await.is_err() {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+    })
+    .await
+}
+
+/// `walks` qc-page walks on `walkers` (round robin) in `lane` until `until`, counting their
+/// pages and failures.
+pub(crate) fn walk(
+    walkers: &[Client],
+    walks: usize,
+    lane: Priority,
+    until: Instant,
+    pages: &Arc<AtomicU64>,
+    failed: &Arc<AtomicU64>,
+) -> tokio::task::JoinSet<()> {
+    let mut set = tokio::task::JoinSet::new();
+    for w in 0..walks {
         let client = walkers[w % walkers.len()].clone();
-        let (pages, failed) = (Arc::clone(&pages), Arc::clone(&failed));
-        walks.spawn(async move {
+        let (pages, failed) = (Arc::clone(pages), Arc::clone(failed));
+        set.spawn(async move {
             while Instant::now() < until {
                 let mut walk = client
                     .goods_qc_page_pages(QcPageRequest::builder().page_size(1u32))
-                    .priority(walk_lane);
+                    .priority(lane);
                 loop {
                     match walk.try_next().await {
                         Ok(Some(_)) => pages.fetch_add(1, Ordering::Relaxed),
@@ -73,28 +119,7 @@ pub(crate) async fn sdk(
             }
         });
     }
-    let waits = interactive(until, {
-        let storefront = storefront.clone();
-        let failed = Arc::clone(&failed);
-        move |n| {
-            let call = storefront
-                .goods_detail(GoodsRequest::new(catalog_id(n), 1))
-                .priority(call_lane);
-            let failed = Arc::clone(&failed);
-            async move {
-                if call.await.is_err() {
-                    failed.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }
-    })
-    .await;
-    while walks.join_next().await.is_some() {}
-    Lanes {
-        waits,
-        pages_per_second: pages.load(Ordering::Relaxed) as f64 / length.as_secs_f64(),
-        failed: failed.load(Ordering::Relaxed),
-    }
+    set
 }
 
 /// The same with the hand-written client: its batch sends as fast as it can, each caller

@@ -1,12 +1,14 @@
 //! More from the same quota: successful calls per second of the SDK (coalescing, the response
 //! cache, fleet-wide) against a hand-written client, on the mock gateway with a quota of 50
 //! calls/s per clientId, measured in one run and printed as ratios (`… ratio X.XX`).
-//! Then the quota shared and learned: priority lanes (`interactive`, `fleet lanes`), adaptive
-//! pacing of an unknown quota (`adaptive`) and sporadic 429s (`sporadic`).
+//! Then the quota shared and learned: priority lanes (`interactive`), adaptive pacing of an
+//! unknown quota (`adaptive`), sporadic 429s (`sporadic`), and both across 4 replica
+//! processes that learn the quota together (`fleet adaptive`, `fleet lanes`: `fleet.rs`).
 //! `cargo xtask bench --quota` runs it; `RIZZITGO_QUOTA_SECS` (default 30) sets each run's
 //! length, `RIZZITGO_QUOTA_ONLY` (e.g. `lanes,adaptive`) runs some figures only. See
 //! BENCHMARKS.md ("Quota").
 
+mod fleet;
 #[path = "../overhead/hand_written.rs"]
 mod hand_written;
 mod lanes;
@@ -34,6 +36,9 @@ const HOT_SET: u64 = 20;
 const ZIPF_IDS: usize = 10_000;
 
 fn main() {
+    if fleet::replica_main() {
+        return;
+    }
     let secs = std::env::var("RIZZITGO_QUOTA_SECS")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -73,8 +78,8 @@ fn builder(gateway: &MockGateway) -> ClientBuilder {
         .tenant_id(credentials.tenant_id)
 }
 
-/// Four replicas of `gateway`'s client, each with its own connection to `redis` and the
-/// fleet's limit under the quota, configured by `configure`.
+/// Four in-process replicas of `gateway`'s client, each with its own connection to `redis`
+/// and the fleet's limit under the quota, configured by `configure`.
 fn fleet_replicas(
     redis: &RedisServer,
     gateway: &MockGateway,
@@ -140,11 +145,21 @@ async fn sdk_load(
     length: Duration,
     pick: Arc<dyn Fn() -> u64 + Send + Sync>,
 ) -> Arc<Tally> {
+    sdk_load_of(clients, CALLERS, length, pick).await
+}
+
+/// `callers` callers of `clients` (round robin) asking for `pick()`'s goods for `length`.
+async fn sdk_load_of(
+    clients: &[Client],
+    callers: usize,
+    length: Duration,
+    pick: Arc<dyn Fn() -> u64 + Send + Sync>,
+) -> Arc<Tally> {
     let tally = Arc::new(Tally::default());
     let started = Instant::now();
     let until = started + length;
     let mut tasks = tokio::task::JoinSet::new();
-    for caller in 0..CALLERS {
+    for caller in 0..callers {
         let client = clients[caller % clients.len()].clone();
         let (tally, pick) = (Arc::clone(&tally), Arc::clone(&pick));
         tasks.spawn(async move {
@@ -285,12 +300,11 @@ async fn run(length: Duration) {
         let off = pacing::sporadic(length, false).await;
         pacing::report_sporadic(length, on, off);
     }
-    if !wanted("fleet") && !wanted("fleet-lanes") {
+    if !wanted("fleet") && !wanted("fleet-lanes") && !wanted("fleet-adaptive") {
         return;
     }
 
-    // Fleet: 4 replicas (each its own client and Redis connection) on one redis-server, the
-    // same workload; the gateway's requests against a single replica's.
+    // Fleet: 4 replicas on one redis-server; the gateway's requests against one replica's.
     let redis = match RedisServer::start() {
         Ok(redis) => redis,
         Err(e) => {
@@ -298,24 +312,16 @@ async fn run(length: Duration) {
             return;
         }
     };
+    if wanted("fleet-adaptive") {
+        fleet::adaptive(&redis.url(), length).await;
+    }
     if wanted("fleet-lanes") {
-        // 4 replicas on one redis-server, the fleet's limit under the quota: walks on three,
-        // the storefront's interactive calls on the fourth.
-        let run = |lanes_on: bool| {
-            let redis = &redis;
-            async move {
-                let gateway = gateway().await;
-                let replicas = fleet_replicas(redis, &gateway, |b| b.coalescing(false));
-                lanes::sdk(&replicas[0], &replicas[1..], length, lanes_on).await
-            }
-        };
-        let on = run(true).await;
-        let off = run(false).await;
         let hand = match hand_lanes.take() {
             Some(hand) => hand,
             None => lanes::hand(&gateway().await, length).await,
         };
-        lanes::report("fleet lanes (4 replicas)", &on, &off, &hand);
+        fleet::lanes(&redis.url(), PACE, length, &hand).await;
+        fleet::lanes(&redis.url(), 0, length, &hand).await;
     }
     if !wanted("fleet") {
         return;

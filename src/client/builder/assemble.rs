@@ -36,6 +36,7 @@ struct Identity {
 struct Coordination {
     store: Option<Arc<dyn TokenStore>>,
     limiter: Option<Arc<dyn RateLimiter>>,
+    pacing: Option<Arc<Pacing>>,
 }
 
 /// The client of `builder`'s settings.
@@ -45,8 +46,11 @@ pub(super) fn client(builder: ClientBuilder) -> Result<Client, Error> {
     if builder.max_response_bytes == 0 {
         return Err(Error::config("max_response_bytes must be at least 1"));
     }
-    let Coordination { store, limiter } = coordination(&builder, &identity)?;
-    let pacing = pacing(&builder, limiter.is_some());
+    let Coordination {
+        store,
+        limiter,
+        pacing,
+    } = coordination(&builder, &identity)?;
     // Without a meter of its own, the client follows the global provider, whenever it is set.
     #[cfg(feature = "opentelemetry")]
     let metrics = {
@@ -154,7 +158,7 @@ fn identity(builder: &ClientBuilder) -> Result<Identity, Error> {
 }
 
 /// What the client shares beyond itself: the token store and the rate limiter (the fleet's,
-/// unless given their own; else the local limit).
+/// unless given their own; else the local limit), and how it paces to a learned rate.
 #[cfg_attr(not(feature = "redis"), allow(unused_variables))]
 fn coordination(builder: &ClientBuilder, identity: &Identity) -> Result<Coordination, Error> {
     let requests_per_second = match builder.max_requests_per_second {
@@ -164,36 +168,50 @@ fn coordination(builder: &ClientBuilder, identity: &Identity) -> Result<Coordina
                 .ok_or_else(|| Error::config("max_requests_per_second must be at least 1"))?,
         ),
     };
-    #[allow(unused_mut)] // changed by fleet mode only
-    let (mut store, mut limiter) = (builder.token_store.clone(), builder.rate_limiter.clone());
-    #[cfg(feature = "redis")]
-    if let Some(fleet) = &builder.fleet {
-        store = store.or_else(|| Some(fleet.token_store()));
-        if limiter.is_none() {
-            limiter =
-                fleet.rate_limiter(&identity.base_url, &identity.client_id, requests_per_second)?;
-        }
-    }
     let share = builder.lane_share;
     if !(share > 0.0 && share <= 0.5) {
         return Err(Error::config(format!(
             "lane_share must be more than 0 and at most 0.5, not {share}"
         )));
     }
+    #[allow(unused_mut)] // changed by fleet mode only
+    let (mut store, mut limiter) = (builder.token_store.clone(), builder.rate_limiter.clone());
+    // The limit the gateway's quota is known by, if any: adaptive pacing is on without one.
+    #[allow(unused_mut)]
+    let mut ceiling = requests_per_second.map(NonZeroU32::get);
+    #[allow(unused_mut)]
+    let mut shared = false;
+    #[cfg(feature = "redis")]
+    let fleet = builder.fleet.as_ref().filter(|_| limiter.is_none());
+    #[cfg(feature = "redis")]
+    if let Some(fleet) = fleet {
+        // The fleet's limit is the ceiling, and the fleet's limiter paces to the learned rate.
+        ceiling = fleet.limit().or(ceiling);
+        shared = true;
+    }
+    let pacing = builder
+        .adaptive_pacing
+        .unwrap_or(ceiling.is_none() && limiter.is_none())
+        .then(|| Arc::new(Pacing::new(ceiling.map(f64::from), share, shared)));
+    #[cfg(feature = "redis")]
+    if let Some(fleet) = &builder.fleet {
+        store = store.or_else(|| Some(fleet.token_store()));
+    }
+    #[cfg(feature = "redis")]
+    if let Some(fleet) = fleet {
+        limiter = fleet.rate_limiter(
+            &identity.base_url,
+            &identity.client_id,
+            requests_per_second,
+            pacing.clone(),
+        )?;
+    }
     let local = requests_per_second
         .map(|n| Arc::new(LocalRateLimiter::with_share(n, share)) as Arc<dyn RateLimiter>);
     Ok(Coordination {
         store,
         limiter: limiter.or(local),
-    })
-}
-
-/// Adaptive pacing: on by default when no limit is configured, under the local limit as a
-/// ceiling when asked for with one.
-fn pacing(builder: &ClientBuilder, limited: bool) -> Option<Arc<Pacing>> {
-    builder.adaptive_pacing.unwrap_or(!limited).then(|| {
-        let ceiling = builder.max_requests_per_second.map(f64::from);
-        Arc::new(Pacing::new(ceiling, builder.lane_share))
+        pacing,
     })
 }
 

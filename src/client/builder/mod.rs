@@ -259,7 +259,9 @@ impl ClientBuilder {
     /// business calls to it (CUBIC; see the guide page on the quota). On by default when no
     /// limit is configured (no [`max_requests_per_second`](Self::max_requests_per_second), no
     /// [`rate_limiter`](Self::rate_limiter), no fleet limit); `true` with a
-    /// `max_requests_per_second` learns under that ceiling; `false` turns it off.
+    /// `max_requests_per_second` (in fleet mode, the fleet's limit) learns under that
+    /// ceiling; `false` turns it off. In fleet mode the learned rate is the fleet's, kept in
+    /// Redis beside the shared limit (`fleet` module).
     pub fn adaptive_pacing(mut self, on: bool) -> Self {
         self.adaptive_pacing = Some(on);
         self

@@ -34,10 +34,24 @@
 //!   renews the places of its requests in flight; one nobody renews (an admission whose reply
 //!   was lost, a replica that died) ends after 1.5 s. Each admission also registers the replica under `rizzitgo:v1:replicas:<base
 //!   URL>:<clientId>` (10 s TTL), so that every replica knows the fleet's size.
+//! - **The quota learned, fleet-wide**: with no fleet-wide limit (and adaptive pacing not
+//!   switched off), the replicas learn the quota together. The same limiter admits their
+//!   requests under the fleet's learned rate, kept beside the leases under
+//!   `rizzitgo:v1:pacing:<base URL>:<clientId>` (CUBIC's state: `W_max`, the time of the last
+//!   cut, the noise; one hour after its last change it expires). A replica whose answers show a
+//!   window of 429s proposes a cut with its next admission; the script takes it only if no
+//!   other replica cut since that replica last looked, and not within a second of the last cut
+//!   (one cut a window, fleet-wide). The first cut starts from what succeeded fleet-wide in the
+//!   last second (each admission reports its replica's successes under `…:succeeded:…`), as a
+//!   single client's does. Every admission's answer carries the state: a replica that joins
+//!   paces at the fleet's rate from its first call. With a limit
+//!   ([`requests_per_second`](RedisFleet::requests_per_second)) pacing is off unless asked for
+//!   (`ClientBuilder::adaptive_pacing(true)`), and the limit is then its ceiling. The cost: two
+//!   Redis commands per request (admission, release), as with a limit.
 //! - **Redis down or slow**: every command has a short [`timeout`](RedisFleet::timeout). When
 //!   one fails, the client uses its in-process token cache and the
-//!   [fallback limit](RedisFleet::fallback_requests_per_second) (by default the fleet's limit
-//!   divided by the replicas Redis last counted), logs one warning, probes Redis every 100 ms
+//!   [fallback limit](RedisFleet::fallback_requests_per_second) (by default the fleet's limit,
+//!   or the learned rate Redis last gave, divided by the replicas Redis last counted), logs one warning, probes Redis every 100 ms
 //!   in the background, and goes back to it when it answers. Waiting callers move between
 //!   Redis and the fallback as it comes and goes; for a window after each switch a replica
 //!   keeps to what it held (or to its fallback share), and back on Redis it hands over the
@@ -59,13 +73,13 @@ mod turn;
 
 use crate::Error;
 use crate::clock::{Clock, SystemClock};
-use crate::limiter::RateLimiter;
+use crate::limiter::{Pacing, RateLimiter};
 use crate::store::TokenStore;
 use connection::Connection;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU32};
 use std::time::Duration;
 
 /// A Redis server shared by the replicas of a service: the token store and, with
@@ -134,14 +148,17 @@ impl RedisFleet {
     }
 
     /// The fleet-wide limit: business requests per second of every replica of the clientId
-    /// together (the QPS agreed for it). Off by default (the token is still shared).
+    /// together (the QPS agreed for it). Off by default: the replicas then learn the quota
+    /// together from its 429s (adaptive pacing, fleet-wide; see the module's doc), unless
+    /// [`adaptive_pacing(false)`](crate::ClientBuilder::adaptive_pacing).
     pub fn requests_per_second(mut self, limit: u32) -> Self {
         self.per_second = Some(limit);
         self
     }
 
     /// The limit of one replica while Redis does not answer: at most `limit` requests in any
-    /// second. By default the fleet-wide limit divided by the number of live replicas Redis
+    /// second. By default the fleet-wide limit (or the learned rate Redis last gave; none
+    /// before it gave one) divided by the number of live replicas Redis
     /// last counted (a replica counts for 10 s after its last request; a fleet with more
     /// replicas than requests per second gets one each), never more than the builder's
     /// [`max_requests_per_second`](crate::ClientBuilder::max_requests_per_second) when set;
@@ -189,22 +206,30 @@ impl RedisFleet {
         })
     }
 
-    /// The fleet-wide limiter of a (base URL, clientId), when a limit is set; `local` is the
-    /// builder's own limit, the fallback unless one was given here.
+    /// The fleet-wide limit configured, if any.
+    pub(crate) fn limit(&self) -> Option<u32> {
+        self.per_second
+    }
+
+    /// The fleet-wide limiter of a (base URL, clientId), when a limit is set or the fleet
+    /// paces to a learned rate (`pacing`, this replica's learner); `local` is the builder's
+    /// own limit, the fallback's cap unless a fallback was given here.
     pub(crate) fn rate_limiter(
         &self,
         base_url: &str,
         client_id: &str,
         local: Option<NonZeroU32>,
+        pacing: Option<Arc<Pacing>>,
     ) -> Result<Option<Arc<dyn RateLimiter>>, Error> {
         let at_least_one = |n: u32, field: &str| {
             NonZeroU32::new(n)
                 .ok_or_else(|| Error::config(format!("RedisFleet {field} must be at least 1")))
         };
-        let Some(per_second) = self.per_second else {
-            return Ok(None);
+        let per_second = match self.per_second {
+            Some(n) => Some(at_least_one(n, "requests_per_second")?),
+            None if pacing.is_some() => None,
+            None => return Ok(None),
         };
-        let per_second = at_least_one(per_second, "requests_per_second")?;
         let fallback = match self.fallback_per_second {
             Some(n) => {
                 rate_limiter::Fallback::Fixed(at_least_one(n, "fallback_requests_per_second")?)
@@ -218,9 +243,13 @@ impl RedisFleet {
                 renewer: std::sync::Mutex::new(None),
                 connection: Arc::clone(&self.connection),
                 replicas_key: key.replacen(":ratelimit:", ":replicas:", 1),
+                learned_key: key.replacen(":ratelimit:", ":pacing:", 1),
+                succeeded_key: key.replacen(":ratelimit:", ":succeeded:", 1),
                 key,
                 replica: uuid::Uuid::new_v4().to_string(),
+                known_limit: AtomicU32::new(per_second.map_or(u32::MAX, NonZeroU32::get)),
                 per_second,
+                pacing,
                 hold: self.hold,
                 max_wait: self.max_wait,
                 fallback,

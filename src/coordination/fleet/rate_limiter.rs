@@ -47,11 +47,13 @@ use super::ledger::Ledger;
 use super::scripts;
 use super::turn::Turn;
 use crate::clock::{Clock, SystemClock};
-use crate::limiter::{Permit, PermitFuture, Priority, RateLimiter, ReleaseFuture};
+use crate::limiter::{
+    FleetRate, Pacing, Permit, PermitFuture, Priority, Proposal, RateLimiter, ReleaseFuture,
+};
 use crate::sync::lock;
 use std::fmt;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -87,7 +89,16 @@ pub(crate) struct RedisRateLimiter {
     pub(crate) replicas_key: String,
     /// This replica's name there.
     pub(crate) replica: String,
-    pub(crate) per_second: NonZeroU32,
+    /// The fleet-wide limit configured (`None`: the learned rate alone).
+    pub(crate) per_second: Option<NonZeroU32>,
+    /// Adaptive pacing, fleet-wide: the learned rate kept under `learned_key` beside the
+    /// leases, this replica's learner proposing its cuts with its admissions.
+    pub(crate) pacing: Option<Arc<Pacing>>,
+    pub(crate) learned_key: String,
+    /// The fleet's successes of the last window (for a cut of the unpaced fleet).
+    pub(crate) succeeded_key: String,
+    /// The limit Redis last applied (`u32::MAX`: none), for the fallback.
+    pub(crate) known_limit: AtomicU32,
     /// How long a lease lasts when its request failed in transit or was dropped.
     pub(crate) hold: Duration,
     /// How long a caller waits for its turn before sending anyway.
@@ -131,6 +142,9 @@ enum Answer {
     Full(Duration),
 }
 
+/// The ACQUIRE script's reply (see `scripts::ACQUIRE`).
+type Reply = (u64, u32, i64, i64, u64, u64, u64, u8);
+
 impl RedisRateLimiter {
     /// Leases this replica may hold while Redis does not answer.
     fn fallback_capacity(&self) -> u32 {
@@ -140,7 +154,7 @@ impl RedisRateLimiter {
                 let replicas = self.fleet_size().max(1);
                 // At least one, or the replica could not send at all (a fleet with more
                 // replicas than requests per second then goes over during an outage).
-                let share = (self.per_second.get() / replicas).max(1);
+                let share = (self.known_limit.load(Ordering::Relaxed) / replicas).max(1);
                 own.map_or(share, |own| share.min(own.get()))
             }
         }
@@ -159,12 +173,25 @@ impl RedisRateLimiter {
         }
     }
 
-    /// Asks Redis for lease `id`, handing it what it missed.
-    async fn ask_redis(&self, id: &str, limit: u32) -> Result<Answer, crate::store::StoreError> {
+    /// Asks Redis for lease `id` (`admit: false`: only to hand it what it missed), with this
+    /// replica's proposal for the fleet's learned rate; adopts the fleet's state it answers.
+    async fn ask_redis(
+        &self,
+        id: &str,
+        admit: bool,
+        priority: Priority,
+    ) -> Result<Answer, crate::store::StoreError> {
         let owed = self.ledger.owed(SystemClock.now(), PENDING);
         let key_ttl_ms = u64::try_from(self.hold.max(PENDING).as_millis())
             .unwrap_or(u64::MAX / 2)
             .saturating_add(2_000);
+        let proposal = self.pacing.as_ref().and_then(|p| p.proposal());
+        let succeeded = self.pacing.as_ref().map_or(0, |p| p.take_succeeded());
+        let (kind, value, generation) = match proposal {
+            None => ("", 0.0, 0),
+            Some(Proposal::Cut { kept, generation }) => ("cut", kept, generation),
+            Some(Proposal::Undo { generation, noise }) => ("undo", noise, generation),
+        };
         let answer = self
             .connection
             .run(|mut c| {
@@ -173,25 +200,44 @@ impl RedisRateLimiter {
                     let mut invocation = scripts::ACQUIRE.key(&self.key);
                     invocation
                         .key(&self.replicas_key)
-                        .arg(limit)
+                        .key(&self.learned_key)
+                        .key(&self.succeeded_key)
+                        .arg(self.per_second.map_or(-1, |n| i64::from(n.get())))
+                        .arg(u8::from(admit))
+                        .arg(u8::from(priority == Priority::Interactive))
                         .arg(micros(PENDING))
                         .arg(id)
                         .arg(&self.replica)
                         .arg(micros(REPLICA_TTL))
-                        .arg(key_ttl_ms);
+                        .arg(key_ttl_ms)
+                        .arg(kind)
+                        .arg(value)
+                        .arg(generation)
+                        .arg(succeeded);
                     for (lease, left) in owed {
                         invocation.arg(lease).arg(micros(*left));
                     }
-                    invocation.invoke_async::<(u64, u32)>(&mut c).await
+                    invocation.invoke_async::<Reply>(&mut c).await
                 }
             })
             .await;
         match answer {
-            Ok((wait_us, replicas)) => {
+            Ok((wait_us, replicas, limit, w_max, age_ms, noise, generation, applied)) => {
                 if !owed.is_empty() {
                     self.ledger.settled();
                 }
                 self.counted(replicas);
+                let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+                self.known_limit.store(limit, Ordering::Relaxed);
+                if let Some(pacing) = &self.pacing {
+                    let fleet = FleetRate {
+                        w_max: (w_max >= 0).then(|| w_max as f64 / 1000.0),
+                        age: Duration::from_millis(age_ms),
+                        noise: noise as f64 / 1e6,
+                        generation,
+                    };
+                    pacing.adopt(fleet, applied == 1);
+                }
                 Ok(match wait_us {
                     0 => Answer::Admitted,
                     us => Answer::Full(Duration::from_micros(us)),
@@ -200,6 +246,9 @@ impl RedisRateLimiter {
             Err(error) => {
                 // The admission may still run (a paused server): its lease ends by itself.
                 self.ledger.owe_redis();
+                if let Some(pacing) = &self.pacing {
+                    pacing.restore(proposal, succeeded);
+                }
                 Err(error)
             }
         }
@@ -270,18 +319,6 @@ impl RedisRateLimiter {
         true
     }
 
-    /// The leases a request of `priority` may find taken and still be admitted: the fleet's
-    /// limit for an interactive call, less a reserve for them for the others (a tenth, at
-    /// least one, unless the limit is one). So a replica's interactive call does not wait
-    /// behind the batch of every replica: the batch never takes the reserve.
-    fn lane_limit(&self, priority: Priority) -> u32 {
-        let limit = self.per_second.get();
-        match priority {
-            Priority::Interactive => limit,
-            _ => limit - (limit / 10).max(1).min(limit - 1),
-        }
-    }
-
     async fn acquire_lease(&self, priority: Priority) -> Permit {
         let mut turn = self.turn.take(priority, false).await;
         let started = SystemClock.now();
@@ -298,12 +335,7 @@ impl RedisRateLimiter {
             let room = self.ledger.room(share, SystemClock.now());
             // With no room under the switch's guard, Redis is still asked (admitting
             // nothing) to take over the leases it missed.
-            let limit = if room.is_ok() {
-                self.lane_limit(priority)
-            } else {
-                0
-            };
-            let wait = match self.ask_redis(&id, limit).await {
+            let wait = match self.ask_redis(&id, room.is_ok(), priority).await {
                 Ok(answer) => {
                     let now = SystemClock.now();
                     self.on_fallback(false, now);

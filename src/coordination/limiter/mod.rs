@@ -8,10 +8,15 @@
 //! `fleet::RedisFleet`) counts the requests of every replica of a
 //! clientId against one budget.
 
+mod cubic;
 mod lanes;
 mod local;
 mod pacing;
 
+#[cfg(feature = "redis")]
+pub(crate) use cubic::{
+    BETA as CUBIC_BETA, C as CUBIC_C, FleetRate, Proposal, WINDOW as CUBIC_WINDOW,
+};
 pub(crate) use local::DEFAULT_LANE_SHARE;
 pub use local::LocalRateLimiter;
 pub(crate) use pacing::Pacing;

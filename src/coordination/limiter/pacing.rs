@@ -1,53 +1,27 @@
 //! Adaptive pacing: the client learns the gateway's quota from its 429s and paces to it, so
-//! that an unknown quota costs a few 429s instead of most requests.
+//! that an unknown quota costs a few 429s instead of most requests. How the rate is learned
+//! (CUBIC over one-second windows, its constants, what counts as a signal): [`super::cubic`].
 //!
-//! The rate follows **CUBIC** (RFC 9438), as aws-sdk-rust's adaptive retry mode does: after a
-//! cut the rate climbs fast, levels off near the rate that last succeeded (`W_max`), then
-//! probes beyond it slowly, so it spends most of its time just under the quota. Its constants:
-//!
-//! - `β = 0.9`: a cut keeps 90 % of `W_max` (TCP's 0.7 is for sharing a link fairly; a quota
-//!   is a fixed ceiling, and a deeper cut would waste a tenth of it on average);
-//! - `C = 0.4` (RFC 9438's): the rate regains `W_max` after `K = ∛(W_max · (1 − β) / C)`
-//!   seconds (2.3 s at 50 calls/s);
-//! - one window is one second, the gateway's own (its quota counts the calls of any second).
-//!
-//! **What counts as a signal.** Every answered business attempt counts, a 429 in either error
-//! style, with or without `Retry-After` (the gateway's limiter sends none): the same signal. A
-//! window reacts once, however many 429s it saw, and only when its share of 429s rises above
-//! the noise (the share of sporadic 429s, unrelated to the rate; zero until a trial fails) by
-//! three standard deviations, and one (without noise, one 429 is a signal). The cut of a client
-//! that sent unpaced is then on trial for one window: it took the rate under the rate that
-//! succeeded, so 429s that follow the rate all but vanish; if their share did not fall at least
-//! by half (five 429s at least), they do not follow it (a proxy throttling one answer in 30 at
-//! random): the cut is undone and their share becomes the noise. A paced client's cuts are not
-//! on trial (a probe's window says too little of the rate its 429s came from): a rate above
-//! the quota, whose 429s come and go with it, is cut each time it returns. So sporadic 429s
-//! below a quota the client already paces to count as the quota's (it paces a little lower).
-//!
-//! **The floor.** A cut starts from the rate that succeeded in that window, not from the rate
-//! sent: `W_max = rate · (1 − share of 429s)`, then `β · W_max`. The first cut of a client that
-//! sent unpaced (its rate measured over that second) lands just under the quota at once. Once
-//! paced, a window reacts as soon as its 429s rise above the noise (after ten answers), so a probe
-//! past the quota costs a few 429s, and such a cut takes at most `1 − β` off `W_max` (a few
-//! answers say little of the rate); a share above 20 % is never taken for noise.
-//!
-//! Until its first cut a client sends unpaced (no wait, no task), unless a ceiling was set
-//! (`max_requests_per_second`), which the learned rate never exceeds.
+//! Alone, a client spaces its business calls by the learned rate, in its priority lanes. In
+//! fleet mode the rate is the fleet's: the Redis limiter admits the replicas' requests under
+//! it (its leases), a replica's learner proposes its cuts (and the undoing of a cut whose
+//! trial failed) with its next admission, and every admission's answer carries the fleet's
+//! state, which the learner adopts. A cut stands only if no other replica cut since the
+//! proposer last looked, and not within a window of the last one: one cut per window,
+//! fleet-wide. While Redis does not answer, the fleet's fallback limit holds (the learned
+//! limit Redis last gave, shared by the replicas).
 
 use super::Priority;
+use super::cubic::{FLOOR, Learner};
+#[cfg(feature = "redis")]
+use super::cubic::{FleetRate, Proposal};
 use super::lanes::{Lanes, Spacing};
 use crate::clock::{Clock, SystemClock};
 use crate::sync::lock;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-const BETA: f64 = 0.9;
-const C: f64 = 0.4;
-const WINDOW: Duration = Duration::from_secs(1);
-/// The lowest rate pacing goes to (calls per second).
-const FLOOR: f64 = 1.0;
 
 /// The pacing of one client's business calls: its lanes, spaced by the learned rate.
 pub(crate) struct Pacing {
@@ -58,27 +32,34 @@ impl fmt::Debug for Pacing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pacing")
             .field("rate", &self.rate())
+            .field("fleet", &self.learned().shared)
             .finish_non_exhaustive()
     }
 }
 
 impl Pacing {
     /// Pacing under `ceiling` calls per second, if any; waiting lanes get at least `share` of
-    /// the admissions.
-    pub(crate) fn new(ceiling: Option<f64>, share: f64) -> Self {
+    /// the admissions. `shared`: the rate is the fleet's, its Redis limiter admits the calls.
+    pub(crate) fn new(ceiling: Option<f64>, share: f64, shared: bool) -> Self {
         let learned = Learned {
             ceiling,
+            shared,
             paced: AtomicBool::new(ceiling.is_some()),
-            state: Mutex::new(Learner::new(SystemClock.now())),
+            succeeded: AtomicU32::new(0),
+            state: Mutex::new(Learner::new(SystemClock.now(), shared)),
         };
         Self {
             lanes: Arc::new(Lanes::new(learned, share)),
         }
     }
 
+    fn learned(&self) -> &Learned {
+        self.lanes.spacing()
+    }
+
     /// Whether calls wait for the learned rate (or the ceiling) now.
     pub(crate) fn is_paced(&self) -> bool {
-        self.lanes.spacing().paced.load(Ordering::Acquire)
+        self.learned().paced.load(Ordering::Acquire)
     }
 
     /// Waits until a call of `priority` may be sent at the learned rate; when it was let go.
@@ -87,20 +68,72 @@ impl Pacing {
         if !self.is_paced() {
             return Sent(None);
         }
-        self.lanes.admit(priority).await;
+        // The fleet's limiter admits the calls of a fleet under its rate.
+        if !self.learned().shared {
+            self.lanes.admit(priority).await;
+        }
         Sent(Some(SystemClock.now()))
     }
 
     /// The attempt let go at `sent` was answered; `throttled` when with a 429.
     pub(crate) fn answered(&self, sent: Sent, throttled: bool) {
-        self.lanes
-            .spacing()
-            .record(throttled, sent.0, SystemClock.now());
+        self.learned().record(throttled, sent.0, SystemClock.now());
     }
 
     /// The rate paced to now (calls per second); `None` while unpaced.
     pub(crate) fn rate(&self) -> Option<f64> {
-        self.lanes.spacing().rate(SystemClock.now())
+        self.learned().rate(SystemClock.now())
+    }
+
+    #[cfg(feature = "redis")]
+    /// Fleet mode: what to propose to the fleet's state with the next admission, taken.
+    pub(crate) fn proposal(&self) -> Option<Proposal> {
+        lock(&self.learned().state).take_proposal()
+    }
+
+    #[cfg(feature = "redis")]
+    /// Fleet mode: the successes answered since the last admission, taken (the fleet's
+    /// state counts them, for the first cut).
+    pub(crate) fn take_succeeded(&self) -> u32 {
+        self.learned().succeeded.swap(0, Ordering::AcqRel)
+    }
+
+    #[cfg(feature = "redis")]
+    /// Fleet mode: Redis did not answer; `proposal` and `succeeded` are told again.
+    pub(crate) fn restore(&self, proposal: Option<Proposal>, succeeded: u32) {
+        self.learned()
+            .succeeded
+            .fetch_add(succeeded, Ordering::AcqRel);
+        if let Some(proposal) = proposal {
+            lock(&self.learned().state).restore(proposal);
+        }
+    }
+
+    #[cfg(feature = "redis")]
+    /// Fleet mode: the fleet's state as an admission's answer gave it; `applied` when it
+    /// holds this replica's proposal.
+    pub(crate) fn adopt(&self, fleet: FleetRate, applied: bool) {
+        let learned = self.learned();
+        let now = SystemClock.now();
+        let changed = {
+            let mut learner = lock(&learned.state);
+            let before = learner.rate(now);
+            let changed = learner.adopt(fleet, applied, now);
+            learned.paced.store(
+                learned.ceiling.is_some() || learner.w_max.is_some(),
+                Ordering::Release,
+            );
+            changed.then(|| (before, learner.rate(now)))
+        };
+        if let Some((from, to)) = changed {
+            tracing::debug!(
+                from,
+                to,
+                generation = fleet.generation,
+                own = applied,
+                "pacing: the fleet's learned rate changed"
+            );
+        }
     }
 }
 
@@ -111,8 +144,12 @@ pub(crate) struct Sent(Option<Instant>);
 /// The learned rate, as the lanes' spacing.
 struct Learned {
     ceiling: Option<f64>,
+    /// Fleet mode: the rate is the fleet's (see the module's doc).
+    shared: bool,
     /// Whether calls are paced (a ceiling, or a cut made): read without the lock.
     paced: AtomicBool,
+    /// Fleet mode: successes not yet told to the fleet's state.
+    succeeded: AtomicU32,
     state: Mutex<Learner>,
 }
 
@@ -126,6 +163,9 @@ impl Learned {
     }
 
     fn record(&self, throttled: bool, sent: Option<Instant>, now: Instant) {
+        if self.shared && !throttled {
+            self.succeeded.fetch_add(1, Ordering::AcqRel);
+        }
         let cut = {
             let mut learner = lock(&self.state);
             let cut = learner.record(throttled, sent, now, self.ceiling);
@@ -135,7 +175,8 @@ impl Learned {
             );
             cut
         };
-        if let Some(cut) = cut {
+        // A fleet's cut is told when the fleet's state has it (`Pacing::adopt`).
+        if let Some(cut) = cut.filter(|_| !self.shared) {
             tracing::debug!(
                 from = cut.from,
                 to = cut.to,
@@ -151,347 +192,5 @@ impl Spacing for Learned {
     fn interval(&self) -> Option<Duration> {
         self.rate(SystemClock.now())
             .map(|rate| Duration::from_secs_f64(1.0 / rate.max(FLOOR)))
-    }
-}
-
-/// A cut, for its DEBUG event.
-#[derive(Debug, PartialEq)]
-struct Cut {
-    from: f64,
-    to: f64,
-    throttled: u32,
-    answered: u32,
-}
-
-/// CUBIC over windows of answers (pure: the time is passed in, for the tests).
-#[derive(Debug)]
-struct Learner {
-    /// The rate that last succeeded before a cut; `None` before the first.
-    w_max: Option<f64>,
-    /// When the last cut happened.
-    cut_at: Instant,
-    window: Window,
-    /// The share of 429s that does not follow the rate (sporadic ones): set by a failed
-    /// trial, lowered by calm windows with fewer.
-    noise: f64,
-    /// The last window's cut, on trial: undone when the next window's share of 429s did not
-    /// fall with the rate.
-    trial: Option<Trial>,
-}
-
-#[derive(Debug)]
-struct Window {
-    start: Instant,
-    answered: u32,
-    throttled: u32,
-}
-
-/// A cut on trial, and what it replaced.
-#[derive(Debug)]
-struct Trial {
-    share: f64,
-    /// Whether the cut took the rate under the rate that succeeded: 429s that follow the rate
-    /// then all but vanish, so the next window can tell them from sporadic ones.
-    conclusive: bool,
-    w_max: Option<f64>,
-    cut_at: Instant,
-}
-
-/// How much a calm window with fewer 429s lowers the noise (about fifty windows to forget it).
-const NOISE_WEIGHT: f64 = 0.02;
-/// The 429s a trial needs to undo a cut: fewer say nothing of a share.
-const TRIAL_EVIDENCE: u32 = 5;
-/// The answers a window needs before it may react early.
-const EARLY_ANSWERS: u32 = 10;
-/// The most 429s taken for noise: a share above it is a quota, whatever the trial says.
-const MAX_NOISE: f64 = 0.2;
-
-impl Learner {
-    fn new(now: Instant) -> Self {
-        Self {
-            w_max: None,
-            cut_at: now,
-            window: Window {
-                start: now,
-                answered: 0,
-                throttled: 0,
-            },
-            noise: 0.0,
-            trial: None,
-        }
-    }
-
-    /// CUBIC's rate `t` after the last cut: `C · (t − K)³ + W_max`.
-    fn rate(&self, now: Instant) -> Option<f64> {
-        let w_max = self.w_max?;
-        let t = now.saturating_duration_since(self.cut_at).as_secs_f64();
-        let k = (w_max * (1.0 - BETA) / C).cbrt();
-        Some((C * (t - k).powi(3) + w_max).max(FLOOR))
-    }
-
-    /// Counts an answer to a request sent at `sent`; at a window's end, whether it cut the
-    /// rate. An answer to a request sent before the last cut tells of the rate before it, and
-    /// does not count (the requests in flight at a cut would otherwise fail its trial).
-    fn record(
-        &mut self,
-        throttled: bool,
-        sent: Option<Instant>,
-        now: Instant,
-        ceiling: Option<f64>,
-    ) -> Option<Cut> {
-        // Sent unpaced (`None`) while paced now: sent before the cut.
-        if self.w_max.is_some() && sent.is_none_or(|sent| sent < self.cut_at) {
-            return None;
-        }
-        let elapsed = now.saturating_duration_since(self.window.start);
-        let mut cut = if elapsed >= WINDOW {
-            let cut = self.close_window(now, elapsed, ceiling);
-            self.restart_window(now);
-            cut
-        } else {
-            None
-        };
-        self.window.answered += 1;
-        self.window.throttled += u32::from(throttled);
-        // Paced, a window reacts as soon as its 429s rise above the noise: a probe past the
-        // quota is cut within a few of them, not a second later.
-        let Window {
-            answered,
-            throttled: so_far,
-            ..
-        } = self.window;
-        if cut.is_none()
-            && throttled
-            && self.w_max.is_some()
-            && self.trial.is_none()
-            && answered >= EARLY_ANSWERS
-            && self.rises_above_noise(so_far, answered)
-        {
-            cut = self.close_window(now, elapsed, ceiling);
-            self.restart_window(now);
-        }
-        cut
-    }
-
-    fn restart_window(&mut self, now: Instant) {
-        self.window = Window {
-            start: now,
-            answered: 0,
-            throttled: 0,
-        };
-    }
-
-    fn close_window(
-        &mut self,
-        now: Instant,
-        elapsed: Duration,
-        ceiling: Option<f64>,
-    ) -> Option<Cut> {
-        let Window {
-            answered,
-            throttled,
-            ..
-        } = self.window;
-        if answered == 0 {
-            return None;
-        }
-        let share = f64::from(throttled) / f64::from(answered);
-        let trial = self.trial.take();
-        let hot = self.rises_above_noise(throttled, answered);
-        match trial {
-            // The window after a cut judges it. Its share of 429s fell by half: the 429s
-            // followed the rate, the cut holds (what is left are answers the gateway's second
-            // still counted against the old rate).
-            Some(trial) if share < trial.share / 2.0 => return None,
-            // It did not fall: these 429s do not follow the rate. Undone; they are the noise
-            // from now on.
-            Some(trial)
-                if trial.conclusive && share <= MAX_NOISE && throttled >= TRIAL_EVIDENCE =>
-            {
-                self.w_max = trial.w_max;
-                self.cut_at = trial.cut_at;
-                self.noise = self.noise.max(share);
-                tracing::debug!(
-                    share,
-                    "pacing: 429s that do not follow the rate (sporadic), the last cut undone"
-                );
-                return None;
-            }
-            Some(_) => {}
-            None if !hot => {
-                // Calm windows may lower the noise, never raise it: only a failed trial says
-                // that 429s do not follow the rate (those near the quota do).
-                if share < self.noise {
-                    self.noise += (share - self.noise) * NOISE_WEIGHT;
-                }
-                return None;
-            }
-            None => {}
-        }
-        // The rate sent: the paced one, or (unpaced) what the window measured over its length.
-        let sent = f64::from(answered) / elapsed.as_secs_f64().max(1.0);
-        let paced = self.rate(now).or(ceiling);
-        let from = paced.unwrap_or(sent);
-        let paced = paced.is_some();
-        let before = (self.w_max, self.cut_at);
-        // The floor: the rate that succeeded (measured over a whole second when unpaced; when
-        // paced, a window cut early by a few 429s never takes more than one β off).
-        let kept = if paced {
-            (1.0 - share).max(BETA)
-        } else {
-            1.0 - share
-        };
-        self.w_max = Some((from * kept).max(FLOOR));
-        self.cut_at = now;
-        self.trial = Some(Trial {
-            share,
-            // Only a cut of an unpaced client: a paced one's window mixes the rates of a probe,
-            // and its share of 429s says too little of the rate it came from.
-            conclusive: !paced && self.rate(now).unwrap_or(FLOOR) < from * (1.0 - share),
-            w_max: before.0,
-            cut_at: before.1,
-        });
-        Some(Cut {
-            from,
-            to: self.rate(now).unwrap_or(FLOOR),
-            throttled,
-            answered,
-        })
-    }
-
-    /// Whether `throttled` of `answered` is more than the noise explains (by three standard
-    /// deviations, and one: without noise, one 429 is a signal).
-    fn rises_above_noise(&self, throttled: u32, answered: u32) -> bool {
-        let expected = self.noise * f64::from(answered);
-        f64::from(throttled) >= expected + 3.0 * (expected * (1.0 - self.noise)).sqrt() + 1.0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Feeds `per_second` answers for `seconds` seconds, `throttled(i)` deciding each.
-    fn feed(
-        learner: &mut Learner,
-        start: Instant,
-        seconds: u32,
-        per_second: u32,
-        mut throttled: impl FnMut(u32) -> bool,
-    ) -> Vec<Cut> {
-        let mut cuts = Vec::new();
-        for i in 0..seconds * per_second {
-            let at = start + Duration::from_secs_f64(f64::from(i) / f64::from(per_second));
-            cuts.extend(learner.record(throttled(i), Some(at), at, None));
-        }
-        cuts
-    }
-
-    #[test]
-    fn a_saturated_window_cuts_to_just_under_what_succeeded() {
-        let t0 = Instant::now();
-        let mut learner = Learner::new(t0);
-        // 1,000 answers a second, of which the gateway admitted 50.
-        let cuts = feed(&mut learner, t0, 1, 1000, |i| i % 20 != 0);
-        assert!(cuts.is_empty(), "the window is not over yet");
-        let cut = learner
-            .record(
-                false,
-                Some(t0 + Duration::from_secs(1)),
-                t0 + Duration::from_secs(1),
-                None,
-            )
-            .expect("a cut");
-        assert_eq!((cut.throttled, cut.answered), (950, 1000));
-        let rate = learner.rate(t0 + Duration::from_secs(1)).unwrap();
-        assert!((rate - 45.0).abs() < 0.01, "β · 50 = {rate}");
-        // CUBIC: back at W_max after K = ∛(50 · 0.1 / 0.4) ≈ 2.32 s, then probing beyond.
-        let at = |s: f64| learner.rate(t0 + Duration::from_secs_f64(1.0 + s)).unwrap();
-        assert!((at(2.32) - 50.0).abs() < 0.01, "{}", at(2.32));
-        assert!(at(1.0) > 48.0 && at(1.0) < 50.0, "{}", at(1.0));
-        assert!(at(5.32) > 60.0, "{}", at(5.32));
-    }
-
-    #[test]
-    fn answers_to_requests_sent_before_a_cut_do_not_judge_it() {
-        let t0 = Instant::now();
-        let mut learner = Learner::new(t0);
-        feed(&mut learner, t0, 1, 1000, |i| i % 20 != 0);
-        let cut_at = t0 + Duration::from_secs(1);
-        assert!(learner.record(false, Some(cut_at), cut_at, None).is_some());
-        // The requests in flight at the cut come back throttled: they do not count.
-        for i in 0..200 {
-            let at = cut_at + Duration::from_millis(i);
-            assert!(
-                learner
-                    .record(true, Some(t0 + Duration::from_millis(999)), at, None)
-                    .is_none()
-            );
-        }
-        assert_eq!(
-            learner.window.answered, 1,
-            "only the answer sent at the cut"
-        );
-        assert!(learner.trial.is_some(), "the cut still on trial");
-    }
-
-    #[test]
-    fn one_429_in_thirty_at_random_is_noise_after_one_cut_on_trial() {
-        let t0 = Instant::now();
-        let mut learner = Learner::new(t0);
-        let mut seed = 7_u64;
-        // A pseudo-random one in 30, unrelated to the rate.
-        let cuts = feed(&mut learner, t0, 60, 600, |_| {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            (seed >> 33).is_multiple_of(30)
-        });
-        // The first window's cut, undone by the second (a rare window of many may cut once
-        // more, undone the same way).
-        assert!(cuts.len() <= 2, "{cuts:?}");
-        assert_eq!(learner.rate(t0 + Duration::from_secs(60)), None, "unpaced");
-        assert!(
-            (learner.noise - 1.0 / 30.0).abs() < 0.01,
-            "{}",
-            learner.noise
-        );
-    }
-
-    #[test]
-    fn a_rate_above_the_quota_is_cut_every_time_it_comes_back() {
-        let t0 = Instant::now();
-        let mut learner = Learner::new(t0);
-        let mut cuts = 0;
-        let mut at = t0;
-        // The gateway's quota: at most 50 admitted in any sliding second (as the mock's).
-        let mut admitted = std::collections::VecDeque::new();
-        let (mut late_sent, mut late_throttled) = (0u32, 0u32);
-        // Sends at the learned rate (or 200/s unpaced).
-        while at.duration_since(t0) < Duration::from_secs(60) {
-            let rate = learner.rate(at).unwrap_or(200.0);
-            at += Duration::from_secs_f64(1.0 / rate);
-            while admitted
-                .front()
-                .is_some_and(|t: &Instant| *t + Duration::from_secs(1) <= at)
-            {
-                admitted.pop_front();
-            }
-            let throttled = admitted.len() >= 50;
-            if !throttled {
-                admitted.push_back(at);
-            }
-            cuts += usize::from(learner.record(throttled, Some(at), at, None).is_some());
-            if at.duration_since(t0) > Duration::from_secs(30) {
-                late_sent += 1;
-                late_throttled += u32::from(throttled);
-            }
-        }
-        assert!(cuts >= 5, "the probe beyond 50 is cut each time: {cuts}");
-        // The last 30 s: near the quota, few 429s.
-        let rate = f64::from(late_sent) / 30.0;
-        assert!(rate > 45.0 && rate < 52.0, "near the quota: {rate}");
-        assert!(
-            f64::from(late_throttled) < 0.01 * f64::from(late_sent),
-            "{late_throttled} of {late_sent}"
-        );
     }
 }

@@ -1,0 +1,171 @@
+//! Adaptive pacing fleet-wide (feature `redis`): replicas that do not know the quota learn it
+//! once, together, through a real redis-server (one per test, on a free 127.0.0.1 port), and
+//! pace to it as one client; a replica that joins starts at the fleet's rate; while Redis is
+//! down the replicas share the rate it last gave. Over real HTTP against the mock gateway,
+//! each load a few seconds of real time (the quota is counted in the gateway's seconds).
+#![cfg(feature = "redis")]
+
+mod common;
+#[path = "../examples/support/redis_server.rs"]
+mod redis_server;
+
+use futures_util::future::join_all;
+use redis_server::RedisServer;
+use rizzitgo_mock_gateway::{MockGateway, seed};
+use rizzitgo_open_api::fleet::RedisFleet;
+use rizzitgo_open_api::types::GoodsRequest;
+use rizzitgo_open_api::{Client, ErrorKind, RetryPolicy};
+use std::time::{Duration, Instant};
+
+const QUOTA: u32 = 20;
+
+fn redis() -> RedisServer {
+    RedisServer::start().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A replica with its own connection to `redis`, no limit configured (so pacing is on), each
+/// call sent once (every 429 shows).
+fn replica(gateway: &MockGateway, redis: &RedisServer) -> Client {
+    let fleet = RedisFleet::new(&redis.url())
+        .unwrap()
+        .timeout(Duration::from_millis(250));
+    common::builder(gateway)
+        .retry_policy(RetryPolicy::none())
+        .coalescing(false)
+        .fleet(fleet)
+        .build()
+        .unwrap()
+}
+
+/// When a call ended (from `start`), and whether with a 429.
+struct Ended {
+    at: Duration,
+    throttled: bool,
+}
+
+/// `callers` calling goods detail back to back on `client` until `start + until`.
+async fn load(client: &Client, callers: usize, start: Instant, until: Duration) -> Vec<Ended> {
+    let callers = (0..callers).map(|_| async {
+        let mut ended = Vec::new();
+        while start.elapsed() < until {
+            let outcome = client
+                .goods_detail(GoodsRequest::new(seed::GOODS_ID, 1))
+                .await;
+            let throttled = match outcome {
+                Ok(_) => false,
+                Err(e) if e.kind() == ErrorKind::RateLimited => true,
+                Err(e) => panic!("{e}"),
+            };
+            ended.push(Ended {
+                at: start.elapsed(),
+                throttled,
+            });
+        }
+        ended
+    });
+    join_all(callers).await.into_iter().flatten().collect()
+}
+
+/// `(successes per second, share of 429s)` of the calls that ended in `[from, to)`.
+fn measure(ended: &[&Ended], from: Duration, to: Duration) -> (f64, f64) {
+    let window: Vec<_> = ended.iter().filter(|e| e.at >= from && e.at < to).collect();
+    let throttled = window.iter().filter(|e| e.throttled).count();
+    (
+        (window.len() - throttled) as f64 / (to - from).as_secs_f64(),
+        throttled as f64 / window.len().max(1) as f64,
+    )
+}
+
+#[tokio::test]
+async fn three_replicas_learn_an_unknown_quota_together() {
+    let redis = redis();
+    let gateway = MockGateway::builder()
+        .qps_limit(Some(QUOTA))
+        .start()
+        .await
+        .unwrap();
+    let replicas: Vec<Client> = (0..3).map(|_| replica(&gateway, &redis)).collect();
+    let start = Instant::now();
+    let length = Duration::from_secs(6);
+    let ended: Vec<Vec<Ended>> = join_all(replicas.iter().map(|r| load(r, 6, start, length))).await;
+    let all: Vec<&Ended> = ended.iter().flatten().collect();
+    let (_, first) = measure(&all, Duration::ZERO, Duration::from_millis(900));
+    assert!(first > 0.5, "unpaced at first: {first}");
+    // Paced as one client: the fleet's successes near the quota (CUBIC probes past it now and
+    // then, and is cut back), few 429s.
+    let (ok, throttled) = measure(&all, Duration::from_secs(2), length);
+    assert!(throttled <= 0.05, "429s after learning: {throttled}");
+    assert!(ok >= 0.75 * f64::from(QUOTA), "successes per second: {ok}");
+    // Every replica paces, not only the one whose cut the fleet took.
+    for (n, replica) in ended.iter().enumerate() {
+        let replica: Vec<&Ended> = replica.iter().collect();
+        let (ok, _) = measure(&replica, Duration::from_secs(2), length);
+        assert!(ok >= 2.0, "replica {n} got {ok} successes per second");
+    }
+}
+
+#[tokio::test]
+async fn a_replica_that_joins_starts_at_the_fleets_rate() {
+    let redis = redis();
+    let gateway = MockGateway::builder()
+        .qps_limit(Some(QUOTA))
+        .start()
+        .await
+        .unwrap();
+    let first = replica(&gateway, &redis);
+    let start = Instant::now();
+    // The first replica learns the quota alone, then a second one joins it.
+    let early = load(&first, 8, start, Duration::from_secs(3)).await;
+    let early: Vec<&Ended> = early.iter().collect();
+    let (_, learned) = measure(&early, Duration::from_secs(2), Duration::from_secs(3));
+    assert!(learned <= 0.05, "the first replica paces: {learned}");
+    let joined = replica(&gateway, &redis);
+    let start = Instant::now();
+    let length = Duration::from_secs(3);
+    let (old, new) = tokio::join!(
+        load(&first, 8, start, length),
+        load(&joined, 8, start, length)
+    );
+    // Its first calls already wait for the fleet's rate: no unpaced second of 429s (alone,
+    // a client that does not know the quota gets mostly 429s in it: `tests/pacing.rs`).
+    let new: Vec<&Ended> = new.iter().collect();
+    let (ok, throttled) = measure(&new, Duration::ZERO, Duration::from_secs(1));
+    assert!(
+        throttled <= 0.1,
+        "the new replica's 429s in its first second: {throttled}"
+    );
+    assert!(ok >= 3.0, "the new replica's successes per second: {ok}");
+    let all: Vec<&Ended> = new.iter().copied().chain(old.iter()).collect();
+    let (ok, throttled) = measure(&all, Duration::ZERO, length);
+    assert!(throttled <= 0.05, "the fleet's 429s: {throttled}");
+    assert!(ok >= 0.75 * f64::from(QUOTA), "the fleet's successes: {ok}");
+}
+
+#[tokio::test]
+async fn while_redis_is_down_the_replicas_share_the_rate_it_last_gave() {
+    let mut redis = redis();
+    let gateway = MockGateway::builder()
+        .qps_limit(Some(QUOTA))
+        .start()
+        .await
+        .unwrap();
+    let replicas: Vec<Client> = (0..2).map(|_| replica(&gateway, &redis)).collect();
+    let start = Instant::now();
+    join_all(
+        replicas
+            .iter()
+            .map(|r| load(r, 6, start, Duration::from_secs(3))),
+    )
+    .await;
+    redis.kill();
+    let start = Instant::now();
+    let length = Duration::from_secs(4);
+    let ended: Vec<Vec<Ended>> = join_all(replicas.iter().map(|r| load(r, 6, start, length))).await;
+    let all: Vec<&Ended> = ended.iter().flatten().collect();
+    // Each replica waits for a command's timeout, keeps to what it held for a while after
+    // the switch, then takes half the rate Redis last gave: few 429s (the limit of a replica
+    // that knew no rate would be none), most of the quota.
+    let (ok, throttled) = measure(&all, Duration::from_secs(2), length);
+    assert!(throttled <= 0.05, "429s with Redis down: {throttled}");
+    assert!(ok >= 0.6 * f64::from(QUOTA), "successes per second: {ok}");
+}
