@@ -169,3 +169,43 @@ async fn while_redis_is_down_the_replicas_share_the_rate_it_last_gave() {
     assert!(throttled <= 0.05, "429s with Redis down: {throttled}");
     assert!(ok >= 0.6 * f64::from(QUOTA), "successes per second: {ok}");
 }
+
+#[tokio::test]
+async fn with_redis_down_from_the_start_each_replica_paces_on_its_own() {
+    // A port nothing listens on: every command fails at once, each replica is on its fallback.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let gateway = MockGateway::builder()
+        .qps_limit(Some(QUOTA))
+        .start()
+        .await
+        .unwrap();
+    let replicas: Vec<Client> = (0..2)
+        .map(|_| {
+            let fleet = RedisFleet::new(&format!("redis://127.0.0.1:{port}/")).unwrap();
+            common::builder(&gateway)
+                .retry_policy(RetryPolicy::none())
+                .coalescing(false)
+                .fleet(fleet)
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let start = Instant::now();
+    let length = Duration::from_secs(8);
+    let ended: Vec<Vec<Ended>> = join_all(replicas.iter().map(|r| load(r, 6, start, length))).await;
+    let all: Vec<&Ended> = ended.iter().flatten().collect();
+    // The first calls wait for the token's fallback (the shared store's commands fail first),
+    // then a second unpaced: mostly 429s.
+    let (_, first) = measure(&all, Duration::ZERO, Duration::from_secs(3));
+    assert!(first > 0.5, "unpaced at first: {first}");
+    // Then each replica paces to what it learned alone: two learners of one quota converge
+    // slowly (each cut takes at most a tenth off), but this is not the storm of an unpaced
+    // client (over 90 % 429s at this load).
+    let (ok, throttled) = measure(&all, Duration::from_secs(4), length);
+    assert!(throttled <= 0.5, "429s after learning: {throttled}");
+    assert!(ok >= 0.5 * f64::from(QUOTA), "successes per second: {ok}");
+}

@@ -259,6 +259,9 @@ impl RedisRateLimiter {
         if self.fallback_mode.swap(fallback, Ordering::AcqRel) != fallback {
             self.ledger
                 .switched(now, self.fallback_capacity(), SWITCH_GRACE, fallback);
+            if let Some(pacing) = &self.pacing {
+                pacing.fleet_down(fallback);
+            }
         }
     }
 

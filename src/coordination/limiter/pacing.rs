@@ -9,7 +9,8 @@
 //! state, which the learner adopts. A cut stands only if no other replica cut since the
 //! proposer last looked, and not within a window of the last one: one cut per window,
 //! fleet-wide. While Redis does not answer, the fleet's fallback limit holds (the learned
-//! limit Redis last gave, shared by the replicas).
+//! limit Redis last gave, shared by the replicas), and the replica also paces itself by what
+//! it learns meanwhile (alone: the only pacing when the fleet never had a rate).
 
 use super::Priority;
 use super::cubic::{FLOOR, Learner};
@@ -46,6 +47,7 @@ impl Pacing {
             shared,
             paced: AtomicBool::new(ceiling.is_some()),
             succeeded: AtomicU32::new(0),
+            fleet_down: AtomicBool::new(false),
             state: Mutex::new(Learner::new(SystemClock.now(), shared)),
         };
         Self {
@@ -68,8 +70,11 @@ impl Pacing {
         if !self.is_paced() {
             return Sent(None);
         }
-        // The fleet's limiter admits the calls of a fleet under its rate.
-        if !self.learned().shared {
+        // The fleet's limiter admits the calls of a fleet under its rate, unless Redis is down:
+        // its fallback then caps the replica, and the replica's own learning paces it too
+        // (what it learned alone, when the fleet never had a rate).
+        let learned = self.learned();
+        if !learned.shared || learned.fleet_down.load(Ordering::Acquire) {
             self.lanes.admit(priority).await;
         }
         Sent(Some(SystemClock.now()))
@@ -89,6 +94,12 @@ impl Pacing {
     /// Fleet mode: what to propose to the fleet's state with the next admission, taken.
     pub(crate) fn proposal(&self) -> Option<Proposal> {
         lock(&self.learned().state).take_proposal()
+    }
+
+    #[cfg(feature = "redis")]
+    /// Fleet mode: whether the fleet's Redis limiter runs on its fallback (Redis down).
+    pub(crate) fn fleet_down(&self, down: bool) {
+        self.learned().fleet_down.store(down, Ordering::Release);
     }
 
     #[cfg(feature = "redis")]
@@ -150,6 +161,8 @@ struct Learned {
     paced: AtomicBool,
     /// Fleet mode: successes not yet told to the fleet's state.
     succeeded: AtomicU32,
+    /// Fleet mode: Redis does not answer; the replica paces itself meanwhile.
+    fleet_down: AtomicBool,
     state: Mutex<Learner>,
 }
 
