@@ -129,11 +129,14 @@ async fn a_replica_that_joins_starts_at_the_fleets_rate() {
     // Its first calls already wait for the fleet's rate: no unpaced second of 429s (alone,
     // a client that does not know the quota gets mostly 429s in it: `tests/pacing.rs`).
     let new: Vec<&Ended> = new.iter().collect();
-    let (ok, throttled) = measure(&new, Duration::ZERO, Duration::from_secs(1));
+    let first_second = || new.iter().filter(|e| e.at < Duration::from_secs(1));
+    let throttled = first_second().filter(|e| e.throttled).count();
     assert!(
-        throttled <= 0.1,
-        "the new replica's 429s in its first second: {throttled}"
+        throttled <= 2,
+        "the new replica's 429s in its first second: {throttled} of {}",
+        first_second().count()
     );
+    let (ok, _) = measure(&new, Duration::ZERO, length);
     assert!(ok >= 3.0, "the new replica's successes per second: {ok}");
     let all: Vec<&Ended> = new.iter().copied().chain(old.iter()).collect();
     let (ok, throttled) = measure(&all, Duration::ZERO, length);
@@ -214,7 +217,7 @@ async fn with_redis_down_from_the_start_each_replica_paces_on_its_own() {
 async fn sporadic_429s_do_not_slow_a_fleet_down() {
     let redis = redis();
     // Successes per second of 3 paced replicas in the last 2 s of 4, with one answer in 30 a
-    // 429 whatever the rate (a proxy's), and without. (Against the same replicas: the fleet's
+    // 429 whatever the rate (a proxy's), and of 3 others without. (Against the same replicas: the fleet's
     // admissions cost two Redis commands a request, which an unpaced fleet does not send.)
     let run = |sporadic: bool| {
         let redis = &redis;
@@ -232,8 +235,8 @@ async fn sporadic_429s_do_not_slow_a_fleet_down() {
             measure(&all, Duration::from_secs(2), length)
         }
     };
-    let (sporadic, throttled) = run(true).await;
-    let (clean, _) = run(false).await;
+    // Side by side (two gateways, so two fleet states): the machine's load falls on both.
+    let ((sporadic, throttled), (clean, _)) = tokio::join!(run(true), run(false));
     assert!((0.02..0.05).contains(&throttled), "one in 30: {throttled}");
     assert!(
         sporadic >= 0.8 * clean,

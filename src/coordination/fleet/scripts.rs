@@ -41,7 +41,8 @@ return 0
 /// The limit is the configured one (ARGV[1], -1: none) under the learned rate (CUBIC's
 /// `C · (t − K)³ + W_max`, `t` since the cut), less a tenth (at least one, not the last one)
 /// for a request that is not interactive (ARGV[3] = 0): the fleet's batch never takes the
-/// reserve of its interactive calls.
+/// reserve of its interactive calls. An interactive request may also use `W_max` while the
+/// rate climbs back under it after a cut (what succeeded before the cut, under the ceiling).
 ///
 /// ARGV: [1] the configured limit, [2] 1 to admit, 0 to admit nothing (a switch's guard),
 /// [3] 1 for an interactive request, [4] how long (µs) a new lease lasts unless its release
@@ -128,6 +129,11 @@ end
 local lane = limit
 if limit >= 0 and ARGV[3] ~= '1' then
   lane = limit - math.min(math.max(1, math.floor(limit / 10)), limit - 1)
+elseif r and s.w > limit then
+  -- After a cut, an interactive call may still use what succeeded before it (W_max): the
+  -- leases taken then exceed the new rate, and it need not wait for them to end.
+  lane = math.floor(s.w)
+  if ceiling >= 0 then lane = math.min(lane, ceiling) end
 end
 local w = s.w and math.floor(s.w * 1000) or -1
 local age = s.at and math.max(0, now_ms - s.at) or 0
