@@ -42,8 +42,10 @@
 //!   window of 429s proposes a cut with its next admission; the script takes it only if no
 //!   other replica cut since that replica last looked, and not within a second of the last cut
 //!   (one cut a window, fleet-wide). The first cut starts from what succeeded fleet-wide in the
-//!   last second (each admission reports its replica's successes under `…:succeeded:…`), as a
-//!   single client's does. Every admission's answer carries the state: a replica that joins
+//!   last second (each admission reports its replica's successes and 429s under
+//!   `…:answers:…`), as a single client's does, and is on trial fleet-wide: judged by the
+//!   script from every replica's answers, it is undone when their share of 429s did not fall
+//!   with the rate (sporadic 429s), and that share becomes the fleet's noise. Every admission's answer carries the state: a replica that joins
 //!   paces at the fleet's rate from its first call. With a limit
 //!   ([`requests_per_second`](RedisFleet::requests_per_second)) pacing is off unless asked for
 //!   (`ClientBuilder::adaptive_pacing(true)`), and the limit is then its ceiling. The cost: two
@@ -244,7 +246,7 @@ impl RedisFleet {
                 connection: Arc::clone(&self.connection),
                 replicas_key: key.replacen(":ratelimit:", ":replicas:", 1),
                 learned_key: key.replacen(":ratelimit:", ":pacing:", 1),
-                succeeded_key: key.replacen(":ratelimit:", ":succeeded:", 1),
+                answers_key: key.replacen(":ratelimit:", ":answers:", 1),
                 key,
                 replica: uuid::Uuid::new_v4().to_string(),
                 known_limit: AtomicU32::new(per_second.map_or(u32::MAX, NonZeroU32::get)),

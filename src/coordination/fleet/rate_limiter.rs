@@ -95,8 +95,9 @@ pub(crate) struct RedisRateLimiter {
     /// leases, this replica's learner proposing its cuts with its admissions.
     pub(crate) pacing: Option<Arc<Pacing>>,
     pub(crate) learned_key: String,
-    /// The fleet's successes of the last window (for a cut of the unpaced fleet).
-    pub(crate) succeeded_key: String,
+    /// The fleet's answers of the last window, successes and 429s (an unpaced fleet's cut
+    /// and its trial).
+    pub(crate) answers_key: String,
     /// The limit Redis last applied (`u32::MAX`: none), for the fallback.
     pub(crate) known_limit: AtomicU32,
     /// How long a lease lasts when its request failed in transit or was dropped.
@@ -186,7 +187,7 @@ impl RedisRateLimiter {
             .unwrap_or(u64::MAX / 2)
             .saturating_add(2_000);
         let proposal = self.pacing.as_ref().and_then(|p| p.proposal());
-        let succeeded = self.pacing.as_ref().map_or(0, |p| p.take_succeeded());
+        let answers = self.pacing.as_ref().map_or((0, 0), |p| p.take_answers());
         let (kind, value, generation) = match proposal {
             None => ("", 0.0, 0),
             Some(Proposal::Cut { kept, generation }) => ("cut", kept, generation),
@@ -201,7 +202,7 @@ impl RedisRateLimiter {
                     invocation
                         .key(&self.replicas_key)
                         .key(&self.learned_key)
-                        .key(&self.succeeded_key)
+                        .key(&self.answers_key)
                         .arg(self.per_second.map_or(-1, |n| i64::from(n.get())))
                         .arg(u8::from(admit))
                         .arg(u8::from(priority == Priority::Interactive))
@@ -213,7 +214,8 @@ impl RedisRateLimiter {
                         .arg(kind)
                         .arg(value)
                         .arg(generation)
-                        .arg(succeeded);
+                        .arg(answers.0)
+                        .arg(answers.1);
                     for (lease, left) in owed {
                         invocation.arg(lease).arg(micros(*left));
                     }
@@ -236,7 +238,7 @@ impl RedisRateLimiter {
                         noise: noise as f64 / 1e6,
                         generation,
                     };
-                    pacing.adopt(fleet, applied == 1);
+                    pacing.adopt(fleet, applied == 1, proposal.is_some() && applied == 0);
                 }
                 Ok(match wait_us {
                     0 => Answer::Admitted,
@@ -247,7 +249,7 @@ impl RedisRateLimiter {
                 // The admission may still run (a paused server): its lease ends by itself.
                 self.ledger.owe_redis();
                 if let Some(pacing) = &self.pacing {
-                    pacing.restore(proposal, succeeded);
+                    pacing.restore(proposal, answers);
                 }
                 Err(error)
             }

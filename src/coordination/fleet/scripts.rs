@@ -1,7 +1,7 @@
 //! The Lua scripts: each runs atomically in Redis, so that a check and its change cannot be
 //! separated by another replica's command.
 
-use crate::limiter::{CUBIC_BETA, CUBIC_C, CUBIC_WINDOW};
+use crate::limiter::{CUBIC_BETA, CUBIC_C, CUBIC_WINDOW, MAX_NOISE};
 use std::sync::LazyLock;
 
 /// Deletes the token under KEYS[1] only if it is still ARGV[1] (a 401 proved it dead; a newer
@@ -35,8 +35,9 @@ return 0
 /// score is when it ends, µs on Redis's clock), registers the replica asking in the sorted
 /// set KEYS[2] (score: when it counts as gone), and keeps the fleet's learned rate under
 /// KEYS[3] (adaptive pacing: JSON `{w: W_max, at: the last cut (ms), noise, gen, pw, pat:
-/// the state before the cut}`) and the successes of the last window under KEYS[4] (members
-/// `<lease id>:<count>`, scored by when they leave the window).
+/// the state before the cut, trial: an unpaced fleet's cut on trial}`) and the answers of the
+/// last window under KEYS[4] (members `<lease id>:<successes>:<429s>`, scored by when they
+/// leave the window).
 ///
 /// The limit is the configured one (ARGV[1], -1: none) under the learned rate (CUBIC's
 /// `C · (t − K)³ + W_max`, `t` since the cut), less a tenth (at least one, not the last one)
@@ -50,8 +51,9 @@ return 0
 /// live, [8] the keys' TTL (ms), [9] a replica's proposal: `cut` (to ARGV[10] of the fleet's
 /// learned rate; unpaced, to the successes of the last window), `undo` (the trial of cut
 /// ARGV[11] failed, ARGV[10] is the noise) or empty, [11] the state's generation the replica
-/// knows (a cut stands only if it is the latest, and a window after the last cut), [12] the
-/// successes the replica was answered since its last admission, then pairs
+/// knows (a cut stands only if it is the latest, a window after the last cut, and none is on
+/// trial), [12] and [13] the successes and the 429s the replica was answered since its last
+/// admission, then pairs
 /// (lease id, µs it still counts) the replica granted itself or that Redis lost while it did
 /// not answer: added unless present.
 ///
@@ -61,7 +63,7 @@ return 0
 pub(crate) static ACQUIRE: LazyLock<redis::Script> = LazyLock::new(|| {
     redis::Script::new(&format!(
         r"
-local beta, c, window_ms = {beta}, {c}, {window_ms}
+local beta, c, window_ms, max_noise = {beta}, {c}, {window_ms}, {max_noise}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local now_ms = math.floor(now / 1000)
@@ -69,12 +71,12 @@ redis.call('ZADD', KEYS[2], now + tonumber(ARGV[7]), ARGV[6])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 redis.call('PEXPIRE', KEYS[2], math.ceil(tonumber(ARGV[7]) / 1000))
 local replicas = redis.call('ZCARD', KEYS[2])
-local ok = tonumber(ARGV[12])
-if ok > 0 then
-  redis.call('ZADD', KEYS[4], now + window_ms * 1000, ARGV[5] .. ':' .. ok)
+local ok, thr = tonumber(ARGV[12]), tonumber(ARGV[13])
+if ok + thr > 0 then
+  redis.call('ZADD', KEYS[4], now + window_ms * 1000, ARGV[5] .. ':' .. ok .. ':' .. thr)
   redis.call('PEXPIRE', KEYS[4], window_ms * 2)
 end
-for i = 13, #ARGV, 2 do
+for i = 14, #ARGV, 2 do
   redis.call('ZADD', KEYS[1], 'NX', now + tonumber(ARGV[i + 1]), ARGV[i])
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -89,20 +91,50 @@ local function rate()
   local x = (now_ms - s.at) / 1000 - k
   return math.max(1, c * x * x * x + s.w)
 end
+-- The fleet's answers of the last window: successes, 429s.
+local function answers()
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+  local a, b = 0, 0
+  for _, m in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
+    local x, y = string.match(m, ':(%d+):(%d+)$')
+    a, b = a + tonumber(x), b + tonumber(y)
+  end
+  return a, b
+end
+local dirty = ARGV[9] ~= ''
+-- An unpaced fleet's cut is on trial, judged once a window from the fleet's answers (a
+-- replica sees a part of them): its share of 429s fell by half, it holds; it did not (and
+-- is no quota's, at most max_noise), the 429s do not follow the rate: undone, their share
+-- is the noise. Without ten 429s expected, judged again, five windows at most.
+if s.trial and now_ms >= s.trial.next then
+  local a, b = answers()
+  local share = b / math.max(1, a + b)
+  local enough = s.trial.share * (a + b) >= 10
+  s.trial.next, s.trial.left = now_ms + window_ms, s.trial.left - 1
+  if enough and share < s.trial.share / 2 then
+    s.trial = nil
+  elseif enough and share <= max_noise and b >= 5 then
+    s.w, s.at, s.pw, s.pat, s.trial = s.pw, s.pat, nil, nil, nil
+    s.noise = math.max(s.noise, share)
+    s.gen = s.gen + 1
+  elseif s.trial.left <= 0 or share > max_noise then
+    s.trial = nil
+  end
+  dirty = true
+end
 local applied = 0
 local seen = tonumber(ARGV[11])
-if ARGV[9] == 'cut' and seen == s.gen and (not s.at or now_ms - s.at >= window_ms) then
+if ARGV[9] == 'cut' and seen == s.gen and (not s.at or now_ms - s.at >= window_ms)
+    and not s.trial then
   local w = rate() or ceiling
   if w >= 0 then
     if ceiling >= 0 then w = math.min(w, ceiling) end
     w = w * tonumber(ARGV[10])
   else
-    -- Unpaced: what succeeded in the last window, fleet-wide.
-    redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
-    w = 0
-    for _, m in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
-      w = w + tonumber(string.match(m, ':(%d+)$'))
-    end
+    -- Unpaced: what succeeded in the last window, fleet-wide; on trial (above).
+    local b
+    w, b = answers()
+    s.trial = {{share = b / math.max(1, w + b), next = now_ms + window_ms, left = 5}}
   end
   s.pw, s.pat = s.w, s.at
   s.w = math.max(1, w)
@@ -112,12 +144,12 @@ if ARGV[9] == 'cut' and seen == s.gen and (not s.at or now_ms - s.at >= window_m
 elseif ARGV[9] == 'undo' then
   s.noise = math.max(s.noise, tonumber(ARGV[10]))
   if seen == s.gen then
-    s.w, s.at, s.pw, s.pat = s.pw, s.pat, nil, nil
+    s.w, s.at, s.pw, s.pat, s.trial = s.pw, s.pat, nil, nil, nil
     s.gen = s.gen + 1
     applied = 1
   end
 end
-if ARGV[9] ~= '' then
+if dirty then
   redis.call('SET', KEYS[3], cjson.encode(s), 'PX', {state_ttl_ms})
 end
 local limit = ceiling
@@ -150,6 +182,7 @@ return {{wait, unpack(state)}}
         c = CUBIC_C,
         window_ms = CUBIC_WINDOW.as_millis(),
         state_ttl_ms = LEARNED_TTL.as_millis(),
+        max_noise = MAX_NOISE,
     ))
 });
 

@@ -127,7 +127,7 @@ const TRIAL_EVIDENCE: u32 = 5;
 /// The answers a window needs before it may react early.
 const EARLY_ANSWERS: u32 = 10;
 /// The most 429s taken for noise: a share above it is a quota, whatever the trial says.
-const MAX_NOISE: f64 = 0.2;
+pub(crate) const MAX_NOISE: f64 = 0.2;
 
 impl Learner {
     pub(super) fn new(now: Instant, shared: bool) -> Self {
@@ -326,10 +326,18 @@ impl Learner {
     }
 
     /// Adopts the fleet's state as an admission's answer gave it; `applied` when it holds
-    /// this learner's own proposal (its trial goes on). Whether the rate changed.
-    pub(super) fn adopt(&mut self, fleet: FleetRate, applied: bool, now: Instant) -> bool {
+    /// this learner's own proposal (its trial goes on), `refused` when the fleet did not take
+    /// it (the learner's provisional cut is undone). Whether the fleet's state changed.
+    pub(super) fn adopt(
+        &mut self,
+        fleet: FleetRate,
+        applied: bool,
+        refused: bool,
+        now: Instant,
+    ) -> bool {
         self.noise = self.noise.max(fleet.noise);
-        if fleet.generation == self.generation {
+        let changed = fleet.generation != self.generation;
+        if !changed && !refused {
             return false;
         }
         self.generation = fleet.generation;
@@ -341,7 +349,7 @@ impl Learner {
             self.pending = None;
             self.restart_window(now);
         }
-        true
+        changed
     }
 }
 
@@ -498,17 +506,22 @@ mod tests {
             generation,
         };
         // The fleet applied it (W_max: the fleet's 200 successes a second): its trial goes on.
-        assert!(learner.adopt(fleet(200.0, Duration::ZERO, 1), true, at));
+        assert!(learner.adopt(fleet(200.0, Duration::ZERO, 1), true, false, at));
         assert!(learner.trial.is_some());
         assert!((learner.rate(at).unwrap() - 180.0).abs() < 0.01, "β · 200");
         assert!(
-            !learner.adopt(fleet(200.0, Duration::ZERO, 1), false, at),
+            !learner.adopt(fleet(200.0, Duration::ZERO, 1), false, false, at),
             "known"
         );
         // Another replica's cut, made 500 ms before this replica heard of it: adopted from
         // then, with no trial and no proposal of this replica's.
         let later = at + Duration::from_secs(2);
-        assert!(learner.adopt(fleet(100.0, Duration::from_millis(500), 2), false, later));
+        assert!(learner.adopt(
+            fleet(100.0, Duration::from_millis(500), 2),
+            false,
+            false,
+            later
+        ));
         assert!(learner.trial.is_none() && learner.take_proposal().is_none());
         let cut_at = later - Duration::from_millis(500);
         assert!((learner.rate(cut_at).unwrap() - 90.0).abs() < 0.01);

@@ -15,7 +15,7 @@ mod pacing;
 
 #[cfg(feature = "redis")]
 pub(crate) use cubic::{
-    BETA as CUBIC_BETA, C as CUBIC_C, FleetRate, Proposal, WINDOW as CUBIC_WINDOW,
+    BETA as CUBIC_BETA, C as CUBIC_C, FleetRate, MAX_NOISE, Proposal, WINDOW as CUBIC_WINDOW,
 };
 pub(crate) use local::DEFAULT_LANE_SHARE;
 pub use local::LocalRateLimiter;

@@ -47,6 +47,7 @@ impl Pacing {
             shared,
             paced: AtomicBool::new(ceiling.is_some()),
             succeeded: AtomicU32::new(0),
+            throttled: AtomicU32::new(0),
             fleet_down: AtomicBool::new(false),
             state: Mutex::new(Learner::new(SystemClock.now(), shared)),
         };
@@ -103,15 +104,22 @@ impl Pacing {
     }
 
     #[cfg(feature = "redis")]
-    /// Fleet mode: the successes answered since the last admission, taken (the fleet's
-    /// state counts them, for the first cut).
-    pub(crate) fn take_succeeded(&self) -> u32 {
-        self.learned().succeeded.swap(0, Ordering::AcqRel)
+    /// Fleet mode: the successes and the 429s answered since the last admission, taken (the
+    /// fleet's state counts them: its first cut, and that cut's trial).
+    pub(crate) fn take_answers(&self) -> (u32, u32) {
+        let learned = self.learned();
+        (
+            learned.succeeded.swap(0, Ordering::AcqRel),
+            learned.throttled.swap(0, Ordering::AcqRel),
+        )
     }
 
     #[cfg(feature = "redis")]
-    /// Fleet mode: Redis did not answer; `proposal` and `succeeded` are told again.
-    pub(crate) fn restore(&self, proposal: Option<Proposal>, succeeded: u32) {
+    /// Fleet mode: Redis did not answer; `proposal` and the answers are told again.
+    pub(crate) fn restore(&self, proposal: Option<Proposal>, (succeeded, throttled): (u32, u32)) {
+        self.learned()
+            .throttled
+            .fetch_add(throttled, Ordering::AcqRel);
         self.learned()
             .succeeded
             .fetch_add(succeeded, Ordering::AcqRel);
@@ -122,14 +130,14 @@ impl Pacing {
 
     #[cfg(feature = "redis")]
     /// Fleet mode: the fleet's state as an admission's answer gave it; `applied` when it
-    /// holds this replica's proposal.
-    pub(crate) fn adopt(&self, fleet: FleetRate, applied: bool) {
+    /// holds this replica's proposal, `refused` when the fleet did not take it.
+    pub(crate) fn adopt(&self, fleet: FleetRate, applied: bool, refused: bool) {
         let learned = self.learned();
         let now = SystemClock.now();
         let changed = {
             let mut learner = lock(&learned.state);
             let before = learner.rate(now);
-            let changed = learner.adopt(fleet, applied, now);
+            let changed = learner.adopt(fleet, applied, refused, now);
             learned.paced.store(
                 learned.ceiling.is_some() || learner.w_max.is_some(),
                 Ordering::Release,
@@ -159,8 +167,9 @@ struct Learned {
     shared: bool,
     /// Whether calls are paced (a ceiling, or a cut made): read without the lock.
     paced: AtomicBool,
-    /// Fleet mode: successes not yet told to the fleet's state.
+    /// Fleet mode: successes and 429s not yet told to the fleet's state.
     succeeded: AtomicU32,
+    throttled: AtomicU32,
     /// Fleet mode: Redis does not answer; the replica paces itself meanwhile.
     fleet_down: AtomicBool,
     state: Mutex<Learner>,
@@ -176,8 +185,13 @@ impl Learned {
     }
 
     fn record(&self, throttled: bool, sent: Option<Instant>, now: Instant) {
-        if self.shared && !throttled {
-            self.succeeded.fetch_add(1, Ordering::AcqRel);
+        if self.shared {
+            let count = if throttled {
+                &self.throttled
+            } else {
+                &self.succeeded
+            };
+            count.fetch_add(1, Ordering::AcqRel);
         }
         let cut = {
             let mut learner = lock(&self.state);
