@@ -126,15 +126,19 @@ async fn a_replica_that_joins_starts_at_the_fleets_rate() {
         load(&first, 8, start, length),
         load(&joined, 8, start, length)
     );
-    // Its first calls already wait for the fleet's rate: no unpaced second of 429s (alone,
-    // a client that does not know the quota gets mostly 429s in it: `tests/pacing.rs`).
+    // Its first calls already wait for the fleet's rate: no unpaced second (alone, a client
+    // that does not know the quota sends hundreds of calls in it, mostly 429s:
+    // `tests/pacing.rs`). A probe of the fleet's rate past the quota may cost a few.
     let new: Vec<&Ended> = new.iter().collect();
-    let first_second = || new.iter().filter(|e| e.at < Duration::from_secs(1));
-    let throttled = first_second().filter(|e| e.throttled).count();
+    let first_second: Vec<&&Ended> = new
+        .iter()
+        .filter(|e| e.at < Duration::from_secs(1))
+        .collect();
+    let throttled = first_second.iter().filter(|e| e.throttled).count();
     assert!(
-        throttled <= 2,
-        "the new replica's 429s in its first second: {throttled} of {}",
-        first_second().count()
+        first_second.len() <= 2 * QUOTA as usize && throttled * 3 <= first_second.len(),
+        "the new replica's first second: {throttled} 429s of {} calls",
+        first_second.len()
     );
     let (ok, _) = measure(&new, Duration::ZERO, length);
     assert!(ok >= 3.0, "the new replica's successes per second: {ok}");
