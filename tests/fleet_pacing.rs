@@ -9,12 +9,12 @@ mod common;
 #[path = "../examples/support/redis_server.rs"]
 mod redis_server;
 
+use common::load::{Ended, measure};
 use futures_util::future::join_all;
 use redis_server::RedisServer;
-use rizzitgo_mock_gateway::{Failure, Match, MockGateway, seed};
+use rizzitgo_mock_gateway::{Failure, Match, MockGateway};
 use rizzitgo_open_api::fleet::RedisFleet;
-use rizzitgo_open_api::types::GoodsRequest;
-use rizzitgo_open_api::{Client, ErrorKind, RetryPolicy};
+use rizzitgo_open_api::{Client, RetryPolicy};
 use std::time::{Duration, Instant};
 
 const QUOTA: u32 = 20;
@@ -37,58 +37,39 @@ fn replica(gateway: &MockGateway, redis: &RedisServer) -> Client {
         .unwrap()
 }
 
-/// When a call ended (from `start`), and whether with a 429.
-struct Ended {
-    at: Duration,
-    throttled: bool,
+/// A gateway with a quota of `qps` calls per second per clientId.
+async fn gateway(qps: u32) -> MockGateway {
+    MockGateway::builder()
+        .qps_limit(Some(qps))
+        .start()
+        .await
+        .unwrap()
 }
 
-/// `callers` calling goods detail back to back on `client` until `start + until`.
-async fn load(client: &Client, callers: usize, start: Instant, until: Duration) -> Vec<Ended> {
-    let callers = (0..callers).map(|_| async {
-        let mut ended = Vec::new();
-        while start.elapsed() < until {
-            let outcome = client
-                .goods_detail(GoodsRequest::new(seed::GOODS_ID, 1))
-                .await;
-            let throttled = match outcome {
-                Ok(_) => false,
-                Err(e) if e.kind() == ErrorKind::RateLimited => true,
-                Err(e) => panic!("{e}"),
-            };
-            ended.push(Ended {
-                at: start.elapsed(),
-                throttled,
-            });
-        }
-        ended
-    });
-    join_all(callers).await.into_iter().flatten().collect()
-}
-
-/// `(successes per second, share of 429s)` of the calls that ended in `[from, to)`.
-fn measure(ended: &[&Ended], from: Duration, to: Duration) -> (f64, f64) {
-    let window: Vec<_> = ended.iter().filter(|e| e.at >= from && e.at < to).collect();
-    let throttled = window.iter().filter(|e| e.throttled).count();
-    (
-        (window.len() - throttled) as f64 / (to - from).as_secs_f64(),
-        throttled as f64 / window.len().max(1) as f64,
+/// `callers` on each of `replicas` until `start + length` (`common::load`): what each got.
+async fn load(
+    replicas: &[Client],
+    callers: usize,
+    start: Instant,
+    length: Duration,
+) -> Vec<Vec<Ended>> {
+    join_all(
+        replicas
+            .iter()
+            .map(|r| common::load::load(r, callers, start, length, |_| {})),
     )
+    .await
 }
 
 #[tokio::test]
 async fn three_replicas_learn_an_unknown_quota_together() {
     let redis = redis();
-    let gateway = MockGateway::builder()
-        .qps_limit(Some(QUOTA))
-        .start()
-        .await
-        .unwrap();
+    let gateway = gateway(QUOTA).await;
     let replicas: Vec<Client> = (0..3).map(|_| replica(&gateway, &redis)).collect();
     let start = Instant::now();
     let length = Duration::from_secs(6);
-    let ended: Vec<Vec<Ended>> = join_all(replicas.iter().map(|r| load(r, 6, start, length))).await;
-    let all: Vec<&Ended> = ended.iter().flatten().collect();
+    let ended = load(&replicas, 6, start, length).await;
+    let all = ended.concat();
     let (_, first) = measure(&all, Duration::ZERO, Duration::from_millis(900));
     assert!(first > 0.5, "unpaced at first: {first}");
     // Paced as one client: the fleet's successes near the quota (CUBIC probes past it now and
@@ -98,8 +79,7 @@ async fn three_replicas_learn_an_unknown_quota_together() {
     assert!(ok >= 0.75 * f64::from(QUOTA), "successes per second: {ok}");
     // Every replica paces, not only the one whose cut the fleet took.
     for (n, replica) in ended.iter().enumerate() {
-        let replica: Vec<&Ended> = replica.iter().collect();
-        let (ok, _) = measure(&replica, Duration::from_secs(2), length);
+        let (ok, _) = measure(replica, Duration::from_secs(2), length);
         assert!(ok >= 2.0, "replica {n} got {ok} successes per second");
     }
 }
@@ -107,30 +87,32 @@ async fn three_replicas_learn_an_unknown_quota_together() {
 #[tokio::test]
 async fn a_replica_that_joins_starts_at_the_fleets_rate() {
     let redis = redis();
-    let gateway = MockGateway::builder()
-        .qps_limit(Some(QUOTA))
-        .start()
-        .await
-        .unwrap();
+    let gateway = gateway(QUOTA).await;
     let first = replica(&gateway, &redis);
     let start = Instant::now();
     // The first replica learns the quota alone, then a second one joins it.
-    let early = load(&first, 8, start, Duration::from_secs(3)).await;
-    let early: Vec<&Ended> = early.iter().collect();
-    let (_, learned) = measure(&early, Duration::from_secs(2), Duration::from_secs(3));
+    let early = load(
+        std::slice::from_ref(&first),
+        8,
+        start,
+        Duration::from_secs(3),
+    )
+    .await;
+    let (_, learned) = measure(
+        &early.concat(),
+        Duration::from_secs(2),
+        Duration::from_secs(3),
+    );
     assert!(learned <= 0.05, "the first replica paces: {learned}");
     let joined = replica(&gateway, &redis);
     let start = Instant::now();
     let length = Duration::from_secs(3);
-    let (old, new) = tokio::join!(
-        load(&first, 8, start, length),
-        load(&joined, 8, start, length)
-    );
+    let ended = load(&[first, joined], 8, start, length).await;
+    let (old, new) = (&ended[0], &ended[1]);
     // Its first calls already wait for the fleet's rate: no unpaced second (alone, a client
     // that does not know the quota sends hundreds of calls in it, mostly 429s:
     // `tests/pacing.rs`). A probe of the fleet's rate past the quota may cost a few.
-    let new: Vec<&Ended> = new.iter().collect();
-    let first_second: Vec<&&Ended> = new
+    let first_second: Vec<&Ended> = new
         .iter()
         .filter(|e| e.at < Duration::from_secs(1))
         .collect();
@@ -140,9 +122,9 @@ async fn a_replica_that_joins_starts_at_the_fleets_rate() {
         "the new replica's first second: {throttled} 429s of {} calls",
         first_second.len()
     );
-    let (ok, _) = measure(&new, Duration::ZERO, length);
+    let (ok, _) = measure(new, Duration::ZERO, length);
     assert!(ok >= 3.0, "the new replica's successes per second: {ok}");
-    let all: Vec<&Ended> = new.iter().copied().chain(old.iter()).collect();
+    let all = [new.as_slice(), old].concat();
     let (ok, throttled) = measure(&all, Duration::ZERO, length);
     assert!(throttled <= 0.05, "the fleet's 429s: {throttled}");
     assert!(ok >= 0.75 * f64::from(QUOTA), "the fleet's successes: {ok}");
@@ -151,24 +133,15 @@ async fn a_replica_that_joins_starts_at_the_fleets_rate() {
 #[tokio::test]
 async fn while_redis_is_down_the_replicas_share_the_rate_it_last_gave() {
     let mut redis = redis();
-    let gateway = MockGateway::builder()
-        .qps_limit(Some(QUOTA))
-        .start()
-        .await
-        .unwrap();
+    let gateway = gateway(QUOTA).await;
     let replicas: Vec<Client> = (0..2).map(|_| replica(&gateway, &redis)).collect();
     let start = Instant::now();
-    join_all(
-        replicas
-            .iter()
-            .map(|r| load(r, 6, start, Duration::from_secs(3))),
-    )
-    .await;
+    load(&replicas, 6, start, Duration::from_secs(3)).await;
     redis.kill();
     let start = Instant::now();
     let length = Duration::from_secs(4);
-    let ended: Vec<Vec<Ended>> = join_all(replicas.iter().map(|r| load(r, 6, start, length))).await;
-    let all: Vec<&Ended> = ended.iter().flatten().collect();
+    let ended = load(&replicas, 6, start, length).await;
+    let all = ended.concat();
     // Each replica waits for a command's timeout, keeps to what it held for a while after
     // the switch, then takes half the rate Redis last gave: few 429s (the limit of a replica
     // that knew no rate would be none), most of the quota.
@@ -185,11 +158,7 @@ async fn with_redis_down_from_the_start_each_replica_paces_on_its_own() {
         .local_addr()
         .unwrap()
         .port();
-    let gateway = MockGateway::builder()
-        .qps_limit(Some(QUOTA))
-        .start()
-        .await
-        .unwrap();
+    let gateway = gateway(QUOTA).await;
     let replicas: Vec<Client> = (0..2)
         .map(|_| {
             let fleet = RedisFleet::new(&format!("redis://127.0.0.1:{port}/")).unwrap();
@@ -203,8 +172,8 @@ async fn with_redis_down_from_the_start_each_replica_paces_on_its_own() {
         .collect();
     let start = Instant::now();
     let length = Duration::from_secs(8);
-    let ended: Vec<Vec<Ended>> = join_all(replicas.iter().map(|r| load(r, 6, start, length))).await;
-    let all: Vec<&Ended> = ended.iter().flatten().collect();
+    let ended = load(&replicas, 6, start, length).await;
+    let all = ended.concat();
     // The first calls wait for the token's fallback (the shared store's commands fail first),
     // then a second unpaced: mostly 429s.
     let (_, first) = measure(&all, Duration::ZERO, Duration::from_secs(3));
@@ -220,20 +189,11 @@ async fn with_redis_down_from_the_start_each_replica_paces_on_its_own() {
 #[tokio::test]
 async fn the_fleets_learned_rate_follows_a_quota_that_rises() {
     let redis = redis();
-    let gateway = MockGateway::builder()
-        .qps_limit(Some(10))
-        .start()
-        .await
-        .unwrap();
+    let gateway = gateway(10).await;
     let replicas: Vec<Client> = (0..2).map(|_| replica(&gateway, &redis)).collect();
     let start = Instant::now();
-    let first = join_all(
-        replicas
-            .iter()
-            .map(|r| load(r, 4, start, Duration::from_secs(3))),
-    )
-    .await;
-    let first: Vec<&Ended> = first.iter().flatten().collect();
+    let first = load(&replicas, 4, start, Duration::from_secs(3)).await;
+    let first = first.concat();
     let (before, _) = measure(&first, Duration::from_secs(2), Duration::from_secs(3));
     assert!(
         (7.0..=11.0).contains(&before),
@@ -242,8 +202,8 @@ async fn the_fleets_learned_rate_follows_a_quota_that_rises() {
     gateway.set_qps_limit(Some(20));
     let start = Instant::now();
     let length = Duration::from_secs(7);
-    let then = join_all(replicas.iter().map(|r| load(r, 4, start, length))).await;
-    let then: Vec<&Ended> = then.iter().flatten().collect();
+    let then = load(&replicas, 4, start, length).await;
+    let then = then.concat();
     // CUBIC climbs past the old rate in the fleet's state (probing, cut back at the new
     // quota): most of the new quota within seconds.
     let (after, _) = measure(&then, Duration::from_secs(5), length);
@@ -267,9 +227,8 @@ async fn sporadic_429s_do_not_slow_a_fleet_down() {
             let replicas: Vec<Client> = (0..3).map(|_| replica(&gateway, redis)).collect();
             let start = Instant::now();
             let length = Duration::from_secs(6);
-            let ended: Vec<Vec<Ended>> =
-                join_all(replicas.iter().map(|r| load(r, 4, start, length))).await;
-            let all: Vec<&Ended> = ended.iter().flatten().collect();
+            let ended = load(&replicas, 4, start, length).await;
+            let all = ended.concat();
             measure(&all, Duration::from_secs(4), length)
         }
     };

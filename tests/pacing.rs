@@ -5,63 +5,19 @@
 
 mod common;
 
-use futures_util::future::join_all;
-use rizzitgo_mock_gateway::{Failure, Match, MockGateway, seed};
-use rizzitgo_open_api::types::GoodsRequest;
-use rizzitgo_open_api::{Client, ErrorKind, RetryPolicy};
+use common::load::{Ended, measure};
+use rizzitgo_mock_gateway::{Failure, Match, MockGateway};
+use rizzitgo_open_api::{Client, RetryPolicy};
 use std::time::{Duration, Instant};
 
-/// What one call of the load ended with, and when (from the load's start).
-struct Ended {
-    at: Duration,
-    throttled: bool,
-}
-
-/// `callers` calling goods detail back to back for `length`; `during(elapsed)` runs between
-/// calls of the first caller (to change the gateway mid-load).
+/// `callers` calling goods detail back to back for `length` from now (`common::load`).
 async fn load(
     client: &Client,
     callers: usize,
     length: Duration,
     during: impl Fn(Duration) + Sync,
 ) -> Vec<Ended> {
-    let start = Instant::now();
-    let callers = (0..callers).map(|caller| {
-        let during = &during;
-        async move {
-            let mut ended = Vec::new();
-            while start.elapsed() < length {
-                if caller == 0 {
-                    during(start.elapsed());
-                }
-                let outcome = client
-                    .goods_detail(GoodsRequest::new(seed::GOODS_ID, 1))
-                    .await;
-                let throttled = match outcome {
-                    Ok(_) => false,
-                    Err(e) if e.kind() == ErrorKind::RateLimited => true,
-                    Err(e) => panic!("{e}"),
-                };
-                ended.push(Ended {
-                    at: start.elapsed(),
-                    throttled,
-                });
-            }
-            ended
-        }
-    });
-    join_all(callers).await.into_iter().flatten().collect()
-}
-
-/// `(successes per second, share of 429s)` of the calls that ended in `[from, to)`.
-fn measure(ended: &[Ended], from: Duration, to: Duration) -> (f64, f64) {
-    let window: Vec<&Ended> = ended.iter().filter(|e| e.at >= from && e.at < to).collect();
-    let throttled = window.iter().filter(|e| e.throttled).count();
-    let ok = window.len() - throttled;
-    (
-        ok as f64 / (to - from).as_secs_f64(),
-        throttled as f64 / window.len().max(1) as f64,
-    )
+    common::load::load(client, callers, Instant::now(), length, during).await
 }
 
 /// A client of `gateway` that sends each call once (so every 429 shows), paced or not.

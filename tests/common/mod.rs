@@ -1,6 +1,8 @@
 //! Shared set-up: a mock gateway on 127.0.0.1 and an SDK client pointed at it.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod load;
+
 use rizzitgo_mock_gateway::{ErrorStyle, MockGateway};
 use rizzitgo_open_api::{Client, ClientBuilder};
 

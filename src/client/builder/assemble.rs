@@ -174,37 +174,41 @@ fn coordination(builder: &ClientBuilder, identity: &Identity) -> Result<Coordina
             "lane_share must be more than 0 and at most 0.5, not {share}"
         )));
     }
-    #[allow(unused_mut)] // changed by fleet mode only
-    let (mut store, mut limiter) = (builder.token_store.clone(), builder.rate_limiter.clone());
-    // The limit the gateway's quota is known by, if any: adaptive pacing is on without one.
-    #[allow(unused_mut)]
-    let mut ceiling = requests_per_second.map(NonZeroU32::get);
-    #[allow(unused_mut)]
-    let mut shared = false;
+    let own = requests_per_second.map(NonZeroU32::get);
+    // The fleet's limiter, unless the client was given its own: its limit is the ceiling, and
+    // it paces to the fleet's learned rate.
     #[cfg(feature = "redis")]
-    let fleet = builder.fleet.as_ref().filter(|_| limiter.is_none());
+    let fleet = builder
+        .fleet
+        .as_ref()
+        .filter(|_| builder.rate_limiter.is_none());
     #[cfg(feature = "redis")]
-    if let Some(fleet) = fleet {
-        // The fleet's limit is the ceiling, and the fleet's limiter paces to the learned rate.
-        ceiling = fleet.limit().or(ceiling);
-        shared = true;
-    }
+    let (ceiling, shared) = match fleet {
+        Some(fleet) => (fleet.limit().or(own), true),
+        None => (own, false),
+    };
+    #[cfg(not(feature = "redis"))]
+    let (ceiling, shared) = (own, false);
+    // On by default when the quota is known by no limit.
     let pacing = builder
         .adaptive_pacing
-        .unwrap_or(ceiling.is_none() && limiter.is_none())
+        .unwrap_or(ceiling.is_none() && builder.rate_limiter.is_none())
         .then(|| Arc::new(Pacing::new(ceiling.map(f64::from), share, shared)));
+    #[allow(unused_mut)] // changed by fleet mode only
+    let (mut store, mut limiter) = (builder.token_store.clone(), builder.rate_limiter.clone());
     #[cfg(feature = "redis")]
-    if let Some(fleet) = &builder.fleet {
-        store = store.or_else(|| Some(fleet.token_store()));
-    }
-    #[cfg(feature = "redis")]
-    if let Some(fleet) = fleet {
-        limiter = fleet.rate_limiter(
-            &identity.base_url,
-            &identity.client_id,
-            requests_per_second,
-            pacing.clone(),
-        )?;
+    {
+        if let Some(fleet) = &builder.fleet {
+            store = store.or_else(|| Some(fleet.token_store()));
+        }
+        if let Some(fleet) = fleet {
+            limiter = fleet.rate_limiter(
+                &identity.base_url,
+                &identity.client_id,
+                requests_per_second,
+                pacing.clone(),
+            )?;
+        }
     }
     let local = requests_per_second
         .map(|n| Arc::new(LocalRateLimiter::with_share(n, share)) as Arc<dyn RateLimiter>);
