@@ -1,33 +1,43 @@
 //! The call layers: what lets calls share work before the pipeline runs. Identical reads in
-//! flight share one request ([`Coalescer`]); successful reads are reused for the lifetime the
-//! spec gives them ([`ResponseCache`]). Both sit in `Call`, in front of the orchestrator, and
-//! neither knows an endpoint: the operation's table entry says what may be shared.
+//! flight share one request ([`Coalescer`], here: [`send`] and the flights it keeps are one
+//! step of the call); successful reads are reused for the lifetime the spec gives them
+//! ([`ResponseCache`]). Both sit in `Call`, in front of the orchestrator, and neither knows an
+//! endpoint: the operation's table entry says what may be shared.
+//!
+//! A flight is a `Shared` future polled by every caller that waits on it, so a caller that
+//! is cancelled or times out drops only its own handle: the request goes on for the others,
+//! and ends only when the last of them gives up. The map keeps weak handles: a flight nobody
+//! waits for is gone, not parked.
 
 mod cache;
-mod coalesce;
 mod config;
 mod key;
 mod shared;
 
 pub(crate) use cache::ResponseCache;
-pub(crate) use coalesce::Coalescer;
 pub use config::{CacheConfig, CacheControl};
 pub(crate) use key::RequestKey;
 #[cfg_attr(not(feature = "redis"), allow(unused_imports))]
 pub(crate) use shared::{SharedEntry, SharedTier};
 
 use crate::runtime::{Authorizer, CallOptions, Finished, Payload, ServedFrom};
+use crate::sync::lock;
 use crate::{Client, Error, Operation};
-use coalesce::FlightKey;
 use futures_util::FutureExt;
+use futures_util::future::{BoxFuture, Shared, WeakShared};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// The layers of one client, shared by its clones.
 #[derive(Debug, Default)]
 pub(crate) struct Layers {
     /// `None`: coalescing switched off on the builder.
-    pub(crate) coalescer: Option<std::sync::Arc<Coalescer>>,
+    pub(crate) coalescer: Option<Arc<Coalescer>>,
     /// `None`: no cache (the default).
-    pub(crate) cache: Option<std::sync::Arc<ResponseCache>>,
+    pub(crate) cache: Option<Arc<ResponseCache>>,
 }
 
 /// Sends a call through the client's layers: a fresh cached answer if the cache has one, else
@@ -140,4 +150,90 @@ async fn pipeline(
         crate::operation::Auth::Bearer => Authorizer::bearer(client.tokens()),
     };
     runtime.execute(auth, operation, payload, options).await
+}
+
+/// The request of a flight.
+type Request = BoxFuture<'static, Result<Finished, Error>>;
+/// A request in the air, as its callers wait on it.
+pub(crate) type Flight = Shared<Request>;
+
+/// What makes two calls share one flight: the same request, sent with the same deadline
+/// (the flight runs with the options of the call that started it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct FlightKey {
+    pub(crate) request: RequestKey,
+    pub(crate) deadline: Option<Duration>,
+}
+
+/// The flights of one client.
+#[derive(Default)]
+pub(crate) struct Coalescer {
+    /// Each flight's id (see [`Landing`]) and a weak handle to it.
+    flights: Mutex<HashMap<FlightKey, (u64, WeakShared<Request>)>>,
+    next_id: AtomicU64,
+}
+
+impl fmt::Debug for Coalescer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Coalescer")
+            .field("in_flight", &lock(&self.flights).len())
+            .finish()
+    }
+}
+
+impl Coalescer {
+    /// Whether calls of `operation` may share a request: reads only (the spec's retry class),
+    /// never the token endpoints, never a redeem.
+    pub(crate) fn shares(operation: &'static Operation) -> bool {
+        operation.retry == crate::operation::RetryClass::Safe
+            && operation.auth == crate::operation::Auth::Bearer
+    }
+
+    /// The flight of `key`: the one in the air (`false`: joined), or a new one that `send`
+    /// makes (`true`: this caller started it).
+    pub(crate) fn flight(
+        self: &Arc<Self>,
+        key: FlightKey,
+        send: impl FnOnce() -> Request,
+    ) -> (Flight, bool) {
+        let mut flights = lock(&self.flights);
+        if let Some(flight) = flights.get(&key).and_then(|(_, weak)| weak.upgrade()) {
+            return (flight, false);
+        }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let landing = Landing {
+            coalescer: Arc::clone(self),
+            key: key.clone(),
+            id,
+        };
+        let request = send();
+        let flight: Flight = async move {
+            // Removed from the map when the flight ends, or when its last caller gave up.
+            let _landing = landing;
+            request.await
+        }
+        .boxed()
+        .shared();
+        if let Some(weak) = flight.downgrade() {
+            flights.insert(key, (id, weak));
+        }
+        (flight, true)
+    }
+}
+
+/// Takes a flight off the map when it is dropped: finished, or abandoned by every caller.
+struct Landing {
+    coalescer: Arc<Coalescer>,
+    key: FlightKey,
+    /// Only this flight's entry is removed, never a newer one of the same key.
+    id: u64,
+}
+
+impl Drop for Landing {
+    fn drop(&mut self) {
+        let mut flights = lock(&self.coalescer.flights);
+        if flights.get(&self.key).is_some_and(|(id, _)| *id == self.id) {
+            flights.remove(&self.key);
+        }
+    }
 }

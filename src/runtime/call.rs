@@ -55,8 +55,7 @@ where
     B::Error: Display,
     R: Serialize,
 {
-    let payload = super::request::request::<B, R>(operation, body)
-        .and_then(|body| Payload::encode(operation, &body));
+    let payload = Payload::prepare::<B, R>(operation, body);
     Call::new(client.clone(), operation, payload, decode)
 }
 

@@ -54,7 +54,7 @@ impl Check {
 
 /// Converts `body` into the request type and checks every rule: the request, or the error
 /// naming the first field that breaks one.
-pub(crate) fn request<B, T>(operation: &'static Operation, body: B) -> Result<T, Error>
+fn convert<B, T>(operation: &'static Operation, body: B) -> Result<T, Error>
 where
     B: TryInto<T>,
     B::Error: Display,
@@ -158,7 +158,20 @@ pub(crate) struct Payload {
 }
 
 impl Payload {
-    /// Encodes `body` for `operation`.
+    /// The request a call of `operation` sends: `body` converted into the request type `R`,
+    /// every rule of the spec checked, then encoded (the one step between a generated method
+    /// and the [`Call`](crate::Call) it returns).
+    pub(crate) fn prepare<B, R>(operation: &'static Operation, body: B) -> Result<Self, Error>
+    where
+        B: TryInto<R>,
+        B::Error: Display,
+        R: Serialize,
+    {
+        let request: R = convert(operation, body)?;
+        Self::encode(operation, &request)
+    }
+
+    /// Encodes `body` for `operation`, a request already of its type and checked.
     pub(crate) fn encode<B: Serialize>(
         operation: &'static Operation,
         body: &B,
