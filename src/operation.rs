@@ -107,8 +107,6 @@ pub struct CacheLifetimes {
 pub struct FieldRule {
     /// The wire name, e.g. `pageSize`.
     pub field: &'static str,
-    /// The Rust field name, e.g. `page_size` (what the request type's conversion names).
-    pub(crate) rust_name: &'static str,
     /// Whether the field is required.
     pub required: bool,
     /// What the user reads when the value breaks the rule.

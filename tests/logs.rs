@@ -69,6 +69,18 @@ async fn no_secret_or_token_in_logs() {
         "{logs}"
     );
     assert!(logs.contains("rizzitgo.attempt{attempt=2}"), "{logs}");
+    assert!(
+        logs.lines().any(
+            |line| line.contains("rizzitgo.call{operation=\"goods_detail\"")
+                && line.contains("}:rizzitgo.attempt{attempt=2}")
+        ),
+        "an attempt's span is its call's child: {logs}"
+    );
+    // An attempt the gateway dropped says which step failed, in the transport's words.
+    assert!(
+        logs.contains("sending the request failed") || logs.contains("reading the response failed"),
+        "{logs}"
+    );
     assert!(logs.contains("retrying"), "{logs}");
     assert!(logs.contains("reason=\"server error\""), "{logs}");
     assert!(logs.contains("response body"), "bodies at TRACE: {logs}");

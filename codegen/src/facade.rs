@@ -191,7 +191,6 @@ fn table_entry(index: usize, op: &OperationModel) -> TokenStream {
 fn rule_entry(rule: &FieldRule) -> TokenStream {
     let FieldRule {
         field,
-        rust_name,
         required,
         message,
         required_message,
@@ -220,7 +219,6 @@ fn rule_entry(rule: &FieldRule) -> TokenStream {
     quote! {
         support::FieldRule {
             field: #field,
-            rust_name: #rust_name,
             required: #required,
             message: #message,
             required_message: #required_message,
@@ -248,7 +246,7 @@ fn method(index: usize, op: &OperationModel) -> TokenStream {
         pub fn #name<B>(&self, body: B) -> crate::Call<#output>
         where
             B: ::std::convert::TryInto<#body>,
-            <B as ::std::convert::TryInto<#body>>::Error: ::std::fmt::Display,
+            <B as ::std::convert::TryInto<#body>>::Error: ::std::fmt::Display + 'static,
         {
             // Every rule of the spec is checked before sending: a refused request never leaves
             // the process.

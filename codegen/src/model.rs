@@ -162,8 +162,6 @@ fn error_docs(op: &Operation) -> Result<Vec<ErrorDoc>, String> {
 pub struct FieldRule {
     /// The wire name, e.g. `pageSize`.
     pub field: String,
-    /// The Rust field name typify gives it, e.g. `page_size`.
-    pub rust_name: String,
     /// Whether the schema requires it.
     pub required: bool,
     /// What the user reads when the value breaks the rule (`x-message`, else made from it).
@@ -375,7 +373,6 @@ fn field_rules(spec: &OpenAPI, body_schema: &str) -> Result<Vec<FieldRule>, Stri
         let required_message =
             text("x-required-message").unwrap_or_else(|| format!("`{field}` is required"));
         rules.push(FieldRule {
-            rust_name: snake_case(field),
             field: field.clone(),
             required: object.required.contains(field),
             message,

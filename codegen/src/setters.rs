@@ -6,6 +6,11 @@
 //!
 //! typify's optional setter is bounded by `TryInto<Option<String>>`, which `&str` can never
 //! satisfy (the orphan rules forbid the impl), so the fix is in the generated code itself.
+//!
+//! A builder's field that is unset or refused its value holds a `ConversionError` naming the
+//! field by its wire name, and whether it was missing (typify holds a `String` of its own
+//! words): the SDK maps it to the spec's message for that field from this data, never by
+//! reading the text.
 
 use crate::listing::serde_rename;
 use crate::model::component;
@@ -39,18 +44,30 @@ pub fn rewrite(
             _ => None,
         })
         .collect();
+    if let Some(error) = types
+        .iter_mut()
+        .find(|item| matches!(item, syn::Item::Mod(m) if m.ident == "error"))
+    {
+        *error = conversion_error_module();
+    }
     let Some(builders) = module_mut(types, "builder") else {
         return Ok(quote!(#file));
     };
     for item in builders.iter_mut() {
         match item {
             syn::Item::Struct(s) => {
+                hold_conversion_errors(&mut s.fields);
                 let doc = format!(
                     " The builder of [`{0}`](super::{0}): set its fields, then pass it to the \
                      client's method (or convert it with `TryFrom`).",
                     s.ident
                 );
                 s.attrs.push(syn::parse_quote!(#[doc = #doc]));
+            }
+            syn::Item::Impl(block) if is_default(block) => {
+                let name = self_name(block);
+                let wires = name.as_ref().and_then(|name| wires.get(name));
+                mark_missing(block, wires);
             }
             syn::Item::Impl(block) if block.trait_.is_none() => {
                 let syn::Type::Path(path) = &*block.self_ty else {
@@ -176,9 +193,14 @@ fn rewrite_setter(setter: &mut syn::ImplItemFn, fields: &Fields) -> Option<syn::
     };
     let Some(inner) = inner else {
         setter.attrs.push(syn::parse_quote!(#[doc = #doc]));
+        setter.block = syn::parse_quote!({
+            self.#name = value
+                .try_into()
+                .map_err(|e| super::error::ConversionError::invalid(#wire, e));
+            self
+        });
         return None;
     };
-    let message = format!("error converting supplied value for {name}: {{e}}");
     *setter = syn::parse_quote! {
         #[doc = #doc]
         pub fn #name<T>(mut self, value: T) -> Self
@@ -189,7 +211,7 @@ fn rewrite_setter(setter: &mut syn::ImplItemFn, fields: &Fields) -> Option<syn::
             self.#name = value
                 .try_into()
                 .map(::std::option::Option::Some)
-                .map_err(|e| format!(#message));
+                .map_err(|e| super::error::ConversionError::invalid(#wire, e));
             self
         }
     };
@@ -239,4 +261,142 @@ fn optional_inner(setter: &syn::ImplItemFn) -> Option<syn::Type> {
             }
         })
     })
+}
+
+/// typify's `ConversionError`, carrying the field of a builder that failed: its wire name, and
+/// whether it was missing (`true`) or refused the value it was given (`false`).
+fn conversion_error_module() -> syn::Item {
+    syn::parse_quote! {
+        /// Error types.
+        pub mod error {
+            /// Error from a `TryFrom` or `FromStr` implementation; from a builder, it names the
+            /// field that is missing or refused its value.
+            #[derive(Clone)]
+            pub struct ConversionError {
+                text: ::std::borrow::Cow<'static, str>,
+                field: ::std::option::Option<(&'static str, bool)>,
+            }
+
+            impl ConversionError {
+                /// The required field `field` (its wire name) was never set.
+                pub(crate) fn missing(field: &'static str) -> Self {
+                    Self {
+                        text: format!("no value supplied for `{field}`").into(),
+                        field: ::std::option::Option::Some((field, true)),
+                    }
+                }
+
+                /// The field `field` (its wire name) refused its value.
+                pub(crate) fn invalid(field: &'static str, error: impl ::std::fmt::Display) -> Self {
+                    Self {
+                        text: format!("`{field}`: {error}").into(),
+                        field: ::std::option::Option::Some((field, false)),
+                    }
+                }
+
+                /// The builder's field that failed, by wire name, and whether it was missing.
+                pub(crate) fn field(&self) -> ::std::option::Option<(&'static str, bool)> {
+                    self.field
+                }
+            }
+
+            impl ::std::error::Error for ConversionError {}
+
+            impl ::std::fmt::Display for ConversionError {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Display::fmt(&self.text, f)
+                }
+            }
+
+            impl ::std::fmt::Debug for ConversionError {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Debug::fmt(&self.text, f)
+                }
+            }
+
+            impl From<&'static str> for ConversionError {
+                fn from(value: &'static str) -> Self {
+                    Self {
+                        text: value.into(),
+                        field: ::std::option::Option::None,
+                    }
+                }
+            }
+
+            impl From<String> for ConversionError {
+                fn from(value: String) -> Self {
+                    Self {
+                        text: value.into(),
+                        field: ::std::option::Option::None,
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A builder's fields hold `Result<T, ConversionError>` instead of typify's `Result<T, String>`.
+fn hold_conversion_errors(fields: &mut syn::Fields) {
+    for field in fields.iter_mut() {
+        let syn::Type::Path(path) = &mut field.ty else {
+            continue;
+        };
+        let Some(last) = path.path.segments.last_mut() else {
+            continue;
+        };
+        if last.ident != "Result" {
+            continue;
+        }
+        if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments
+            && let Some(error) = args.args.iter_mut().nth(1)
+        {
+            *error = syn::parse_quote!(super::error::ConversionError);
+        }
+    }
+}
+
+fn is_default(block: &syn::ItemImpl) -> bool {
+    block
+        .trait_
+        .as_ref()
+        .and_then(|(_, path, _)| path.segments.last())
+        .is_some_and(|last| last.ident == "Default")
+}
+
+fn self_name(block: &syn::ItemImpl) -> Option<String> {
+    let syn::Type::Path(path) = &*block.self_ty else {
+        return None;
+    };
+    path.path.get_ident().map(ToString::to_string)
+}
+
+/// A builder's `Default`: each required field starts as missing, named by its wire name.
+fn mark_missing(block: &mut syn::ItemImpl, wires: Option<&BTreeMap<String, String>>) {
+    for member in &mut block.items {
+        let syn::ImplItem::Fn(default) = member else {
+            continue;
+        };
+        let Some(syn::Stmt::Expr(syn::Expr::Struct(literal), _)) = default.block.stmts.last_mut()
+        else {
+            continue;
+        };
+        for field in literal.fields.iter_mut() {
+            let syn::Member::Named(name) = &field.member else {
+                continue;
+            };
+            let syn::Expr::Call(call) = &field.expr else {
+                continue;
+            };
+            let is_err = matches!(&*call.func, syn::Expr::Path(p) if p.path.is_ident("Err"));
+            if !is_err {
+                continue;
+            }
+            let name = name.to_string();
+            let wire = wires
+                .and_then(|wires| wires.get(&name))
+                .cloned()
+                .unwrap_or(name);
+            field.expr = syn::parse_quote!(Err(super::error::ConversionError::missing(#wire)));
+        }
+    }
 }

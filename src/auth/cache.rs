@@ -1,5 +1,6 @@
-//! The access-token cache: one token per client, refreshed ahead of expiry, fetched once for
-//! every caller who needs it (single flight, for failures too: the callers that waited on a
+//! The access-token cache and the auth step of an attempt that draws from it ([`Authorizer`]).
+//!
+//! One token per client, refreshed ahead of expiry, fetched once for every caller who needs it (single flight, for failures too: the callers that waited on a
 //! fetch get its outcome, success or error, instead of each fetching again).
 //!
 //! A fetch runs in a task of its own, as smithy-rs's lazy identity cache does: callers wait on
@@ -7,7 +8,7 @@
 //! and the token still lands in the cache for the next caller.
 
 use super::{CachedToken, Stale, TokenSource};
-use crate::clock::Clock;
+use crate::clock::{Clock, within};
 use crate::generated::ops::ISSUE_TOKEN;
 use crate::sync::{lock, write};
 use crate::{Error, SecretToken};
@@ -16,6 +17,7 @@ use futures_util::future::{BoxFuture, Shared};
 use reqwest::header::HeaderValue;
 use std::fmt;
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 type Flight = Shared<BoxFuture<'static, Result<Arc<CachedToken>, Error>>>;
 
@@ -142,5 +144,43 @@ impl TokenCache {
     /// Takes the cached token out (for revocation).
     pub(crate) fn take(&self) -> Option<Arc<CachedToken>> {
         write(&self.inner.current).take()
+    }
+}
+
+/// Where an attempt's `Authorization` comes from: the auth step, owning its token source.
+pub(crate) enum Authorizer<'a> {
+    /// HTTP Basic with the client's credentials (the token endpoints).
+    Basic(&'a HeaderValue),
+    /// A Bearer token from the client's cache; `sent` is the one the last attempt carried.
+    Bearer {
+        tokens: &'a TokenCache,
+        sent: Option<HeaderValue>,
+    },
+}
+
+impl Authorizer<'_> {
+    /// The header of the next attempt, within `left`; `None` when the deadline ran out first.
+    /// `replay`: the gateway refused the last token, which is forgotten first (unless another
+    /// caller replaced it meanwhile), so that a refused one is the one replaced.
+    pub(crate) async fn authorize(
+        &mut self,
+        clock: &dyn Clock,
+        left: Option<Duration>,
+        replay: bool,
+    ) -> Option<Result<HeaderValue, Error>> {
+        match self {
+            Authorizer::Basic(header) => Some(Ok((*header).clone())),
+            Authorizer::Bearer { tokens, sent } => {
+                if let (true, Some(refused)) = (replay, sent.as_ref()) {
+                    tokens.invalidate(refused);
+                }
+                let token = match within(clock, left, tokens.get()).await? {
+                    Ok(token) => token,
+                    Err(error) => return Some(Err(error)),
+                };
+                *sent = Some(token.header.clone());
+                Some(Ok(token.header.clone()))
+            }
+        }
     }
 }

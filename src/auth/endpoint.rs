@@ -4,10 +4,11 @@
 //! second token request only issues a second token). Path, body and answer types come from
 //! the spec.
 
+use super::Authorizer;
 use super::{CachedToken, Fetch, Stale, TokenSource};
 use crate::Error;
 use crate::generated::ops::ISSUE_TOKEN;
-use crate::runtime::{self, Authorizer, CallOptions, Payload, Runtime};
+use crate::runtime::{self, CallOptions, Payload, Runtime};
 use crate::types::{AccessToken, TokenRequest, TokenRequestGrantType};
 use std::fmt;
 use std::sync::Arc;

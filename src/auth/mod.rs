@@ -10,7 +10,7 @@ mod endpoint;
 mod issued;
 mod token;
 
-pub(crate) use cache::TokenCache;
+pub(crate) use cache::{Authorizer, TokenCache};
 pub(crate) use endpoint::TokenEndpoint;
 pub use issued::IssuedToken;
 pub(crate) use token::CachedToken;

@@ -80,7 +80,8 @@ impl Error {
         retry_after: Option<Duration>,
         attempts: u32,
     ) -> Self {
-        let kind = ErrorKind::of_answer(status, code, &message).unwrap_or(ErrorKind::Business);
+        let kind =
+            crate::runtime::failure_of(status, code, &message).unwrap_or(ErrorKind::Business);
         let mut e = Self::new(kind, Some(operation));
         e.inner.status = Some(status);
         e.inner.code = code.filter(|&c| c != 0);

@@ -1,10 +1,6 @@
-//! What went wrong, one value per failure, and the one classification of a gateway's answer
-//! into it (the retry classifier and the error both read it).
+//! What went wrong, one value per failure. An answer of the gateway is classified into it once,
+//! by the attempt's read (`runtime::orchestrator::failure_of`).
 
-use reqwest::StatusCode;
-
-/// The code the gateway uses for a repeated request (upstream's idempotency guard).
-const CODE_REPEATED_REQUEST: i64 = 900;
 /// The guide's message for a repeated redeem `requestId`.
 pub(crate) const DUPLICATE_REQUEST_MSG: &str = "Duplicate request, please do not retry";
 
@@ -44,35 +40,6 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The failure an answer of the gateway reports, if any: the one reading of a response
-    /// that the retry classifier and the error both use. A failure `code` counts whatever the
-    /// HTTP status, an error status whatever the body.
-    pub(crate) fn of_answer(status: StatusCode, code: Option<i64>, msg: &str) -> Option<Self> {
-        let failed = code.filter(|&c| c != 0);
-        if failed.is_none() && status.is_success() {
-            return None;
-        }
-        if status.is_redirection() {
-            return Some(Self::Redirect);
-        }
-        let is = |n: u16| status == n || failed == Some(i64::from(n));
-        Some(if is(401) {
-            Self::Unauthorized
-        } else if is(403) {
-            Self::Forbidden
-        } else if is(429) {
-            Self::RateLimited
-        } else if failed == Some(CODE_REPEATED_REQUEST) || msg == DUPLICATE_REQUEST_MSG {
-            Self::DuplicateRequest
-        } else if is(400) {
-            Self::InvalidParameter
-        } else if status.is_server_error() || failed.is_some_and(|c| (500..600).contains(&c)) {
-            Self::ServerError
-        } else {
-            Self::Business
-        })
-    }
-
     /// A stable snake-case name (`rate_limited`, `server_error`, …), as the SDK's logs and
     /// metrics report it.
     pub fn as_str(self) -> &'static str {

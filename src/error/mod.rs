@@ -1,12 +1,12 @@
-//! The SDK's one error type, with predicates to branch on and a source chain. Its kinds and
-//! the classification of answers are in [`kind`], how each error is made in `build`, how it
-//! reads in `display`.
+//! The SDK's one error type, with predicates to branch on and a source chain. Its kinds are in
+//! [`kind`], how each error is made in `build`, how it reads in `display`.
 
 mod build;
 mod display;
 pub(crate) mod kind;
 
 pub(crate) use build::CallFacts;
+pub(crate) use kind::DUPLICATE_REQUEST_MSG;
 pub use kind::ErrorKind;
 
 use crate::Operation;

@@ -174,8 +174,7 @@ impl ResponseCache {
         let age = Duration::from_millis(age_ms);
         let status = reqwest::StatusCode::from_u16(shared.status).ok()?;
         let body = bytes::Bytes::from(shared.body);
-        let answer =
-            crate::runtime::Answer::new(status, Default::default(), body, self.clock.wall());
+        let answer = crate::runtime::classify(status, Default::default(), body, self.clock.wall());
         if answer.failure.is_some() {
             return None;
         }

@@ -11,18 +11,18 @@
 
 mod cache;
 mod config;
-mod key;
 mod shared;
 
 pub(crate) use cache::ResponseCache;
 pub use config::{CacheConfig, CacheControl};
-pub(crate) use key::RequestKey;
 #[cfg_attr(not(feature = "redis"), allow(unused_imports))]
 pub(crate) use shared::{SharedEntry, SharedTier};
 
-use crate::runtime::{Authorizer, CallOptions, Finished, Payload, ServedFrom};
+use crate::auth::Authorizer;
+use crate::runtime::{CallOptions, Finished, Payload, ServedFrom};
 use crate::sync::lock;
 use crate::{Client, Error, Operation};
+use bytes::Bytes;
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared, WeakShared};
 use std::collections::HashMap;
@@ -58,7 +58,7 @@ pub(crate) async fn send(
     let coalescer = layers
         .coalescer
         .clone()
-        .filter(|_| reads && options.may_share());
+        .filter(|_| reads && may_share(&options));
     if cache.is_none() && coalescer.is_none() {
         return pipeline(&client, operation, payload, &options).await;
     }
@@ -137,6 +137,15 @@ pub(crate) async fn send(
     }
 }
 
+/// Whether a call may share an identical call's request: its options change nothing of the
+/// request but its deadline, which is part of what the calls must share ([`FlightKey`]).
+fn may_share(options: &CallOptions) -> bool {
+    !options.alone
+        && options.retry_policy.is_none()
+        && options.attempt_timeout.is_none()
+        && options.headers.is_empty()
+}
+
 /// The call's own request, through the pipeline.
 async fn pipeline(
     client: &Client,
@@ -147,9 +156,42 @@ async fn pipeline(
     let runtime = client.runtime();
     let auth = match operation.auth {
         crate::operation::Auth::Basic => Authorizer::Basic(&runtime.basic),
-        crate::operation::Auth::Bearer => Authorizer::bearer(client.tokens()),
+        crate::operation::Auth::Bearer => Authorizer::Bearer {
+            tokens: client.tokens(),
+            sent: None,
+        },
     };
     runtime.execute(auth, operation, payload, options).await
+}
+
+/// One request of one client: the operation and the encoded body (canonical: the typed request
+/// serializes its fields in one order). What makes two calls the same request, for a flight
+/// and for the cache. The client's base URL, clientId, tenant-id and scopes are the same for
+/// every call of a client, whose layers are its own, so they are part of every key without
+/// being stored in it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct RequestKey {
+    operation: usize,
+    body: Bytes,
+}
+
+impl RequestKey {
+    pub(crate) fn new(operation: &'static Operation, body: &Bytes) -> Self {
+        Self {
+            operation: operation.index,
+            body: body.clone(),
+        }
+    }
+
+    /// The operation's index and the body.
+    pub(crate) fn parts(&self) -> (usize, &[u8]) {
+        (self.operation, &self.body)
+    }
+
+    /// What the key holds, in bytes (for the cache's weight).
+    pub(crate) fn len(&self) -> usize {
+        self.body.len()
+    }
 }
 
 /// The request of a flight.

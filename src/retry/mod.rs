@@ -1,14 +1,12 @@
-//! Retries: which outcomes are sent again ([`classify`], a pure function), how long to wait
-//! ([`RetryPolicy`]), how many retries a client may spend ([`RetryBudget`]), and the loop that
-//! runs a call's attempts under them ([`RetryLoop`], generic over the attempt: tested without
-//! HTTP).
+//! Retries: how long to wait ([`RetryPolicy`]), how many retries a client may spend
+//! ([`RetryBudget`]), and the loop that runs a call's attempts under them and decides, from
+//! each outcome, whether to send it again ([`RetryLoop`], generic over the attempt and its
+//! admission: tested without HTTP).
 
-mod budget;
-mod classify;
 mod policy;
 mod retry_loop;
 
-pub(crate) use budget::RetryBudget;
-pub(crate) use classify::{Outcome, Reason};
 pub use policy::RetryPolicy;
-pub(crate) use retry_loop::{Attempt, Deadline, RetryEvents, RetryLoop};
+pub(crate) use retry_loop::{
+    Admit, Admitted, Attempt, Deadline, RetryBudget, RetryEvents, RetryLoop,
+};

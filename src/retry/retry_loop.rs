@@ -1,20 +1,25 @@
 //! The retry loop of one call, as google-cloud-rust's gax `retry_loop` has it: generic over the
-//! attempt, driven by the classifier, the policy, the client's budget and the clock. It knows
-//! no HTTP, no token and no telemetry: the attempt sends, [`RetryEvents`] observes.
+//! attempt, with the policy, the client's retry budget ([`RetryBudget`], gax's retry throttler)
+//! and the clock; each attempt first passes its admission ([`Admit`]: the client-side limit and
+//! pacing, as smithy's retry strategy consults its client rate limiter). It knows no HTTP, no
+//! token and no telemetry: the attempt sends and classifies what came back, [`RetryEvents`]
+//! observes, and the decision ([`verdict`], a pure function of the operation's classes and the
+//! outcome) is the loop's.
 
-use super::classify::{Outcome, Reason, Verdict, classify};
-use super::{RetryBudget, RetryPolicy};
+use super::RetryPolicy;
 use crate::clock::Clock;
-use crate::operation::RetryClass;
-use crate::runtime::Answer;
-use crate::{Error, Operation};
+use crate::operation::{Auth, RetryClass};
+use crate::runtime::{Answer, Outcome, Reason};
+use crate::{Error, ErrorKind, Operation};
 use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 /// One attempt of a call, as the loop drives it.
 pub(crate) trait Attempt: Send {
-    /// Sends attempt `number` (1 for the first) with `left` before the deadline (`None`: no
+    /// Attempt `number` (1 for the first), with `left` before the deadline (`None`: no
     /// deadline). `replay`: the previous attempt's token was refused (401), replace it first.
+    /// Nothing is sent before the future is polled (once its admission let it go).
     fn attempt(
         &mut self,
         number: u32,
@@ -23,8 +28,52 @@ pub(crate) trait Attempt: Send {
     ) -> impl Future<Output = Outcome> + Send;
 }
 
-/// What the loop tells its observer (logs and metrics); every method does nothing by default.
+/// What lets an attempt go: the client-side limit and pacing.
+pub(crate) trait Admit: Sync {
+    /// Runs `attempt` once it may be sent, waiting no later than `deadline`: `None` when the
+    /// deadline came first (nothing was sent).
+    fn admit<F>(
+        &self,
+        deadline: Option<Instant>,
+        attempt: F,
+    ) -> impl Future<Output = Option<Admitted>> + Send
+    where
+        F: Future<Output = Outcome> + Send;
+}
+
+/// No throttling: every attempt goes at once.
+impl Admit for () {
+    async fn admit<F>(&self, _: Option<Instant>, attempt: F) -> Option<Admitted>
+    where
+        F: Future<Output = Outcome> + Send,
+    {
+        Some(Admitted {
+            outcome: attempt.await,
+            waited: None,
+        })
+    }
+}
+
+/// An attempt its admission let go: its outcome, and how long it waited to go (`None`:
+/// nothing could make it wait).
+#[derive(Debug)]
+pub(crate) struct Admitted {
+    pub(crate) outcome: Outcome,
+    pub(crate) waited: Option<Duration>,
+}
+
+/// What the loop tells its observer (spans, logs and metrics); every method does nothing by
+/// default.
 pub(crate) trait RetryEvents: Sync {
+    /// Attempt `number` runs as `attempt` (admission included): the observer's frame of it.
+    fn attempt<F>(&self, number: u32, attempt: F) -> impl Future<Output = Option<Admitted>> + Send
+    where
+        F: Future<Output = Option<Admitted>> + Send,
+    {
+        let _ = number;
+        attempt
+    }
+
     /// Attempt `attempt` failed for `reason`; the next one follows after `wait` (the gateway's
     /// `Retry-After` when `retry_after`).
     fn retrying(&self, attempt: u32, reason: Reason, retry_after: bool, wait: Duration) {
@@ -71,38 +120,42 @@ pub(crate) struct RetryLoop<'a> {
 }
 
 impl RetryLoop<'_> {
-    /// Runs `attempt` until an outcome ends the call: a success, a final failure, the policy's
-    /// last attempt, an empty budget or the deadline. No wait starts that would end past the
-    /// deadline: a throttled call then ends with its rate-limit error, any other with a
-    /// timeout keeping the last answer.
+    /// Runs `attempt`, each time as `admission` lets it go, until an outcome ends the call: a
+    /// success, a final failure, the policy's last attempt, an empty budget or the deadline.
+    /// No wait starts that would end past the deadline: a throttled call then ends with its
+    /// rate-limit error, any other with a timeout keeping the last answer.
     pub(crate) async fn run(
         &self,
         attempt: &mut impl Attempt,
+        admission: &impl Admit,
         events: &impl RetryEvents,
     ) -> Looped {
         let operation = self.operation;
-        let mut looped = Looped {
-            result: Err(self.past_deadline(None)),
-            attempts: 0,
-            resent_after_doubt: false,
-        };
+        // Requests sent (the replay included), and whether one went after an attempt the
+        // gateway may have processed.
+        let (mut attempts, mut resent_after_doubt) = (0, false);
         // The waits before retries, made at the first retry (most calls have none).
         let mut backoff: Option<Box<dyn Iterator<Item = Duration> + Send>> = None;
         // Attempts the policy counts (a replay after a refused token is not one), and the
         // budget this call spent on retries.
         let (mut tries, mut spent) = (1, 0);
         let (mut reauthenticated, mut replay) = (false, false);
-        loop {
+        let result = loop {
             let left = self.left();
             if left.is_some_and(|left| left.is_zero()) {
-                looped.result = Err(self.past_deadline(None));
-                return looped;
+                break Err(self.past_deadline(None));
             }
-            looped.attempts += 1;
-            let outcome = attempt.attempt(looped.attempts, left, replay).await;
+            attempts += 1;
+            let admitted = admission.admit(
+                self.deadline.map(|d| d.at),
+                attempt.attempt(attempts, left, replay),
+            );
+            let Some(Admitted { outcome, .. }) = events.attempt(attempts, admitted).await else {
+                break Err(self.past_deadline(None));
+            };
             replay = false;
             let max_retry_after = self.policy.max_retry_after();
-            let verdict = classify(
+            let verdict = verdict(
                 operation.auth,
                 self.retry,
                 reauthenticated,
@@ -111,11 +164,11 @@ impl RetryLoop<'_> {
             );
             let (reason, after) = match verdict {
                 Verdict::Done => {
-                    if outcome.succeeded() {
+                    if matches!(&outcome, Outcome::Answered { answer, .. } if answer.failure.is_none())
+                    {
                         self.budget.succeeded(spent);
                     }
-                    looped.result = outcome.into_result(operation);
-                    return looped;
+                    break into_result(outcome, operation);
                 }
                 Verdict::Reauthenticate => {
                     events.reauthenticating();
@@ -130,27 +183,29 @@ impl RetryLoop<'_> {
                 .next()
                 .filter(|_| tries < policy.max_attempts());
             let Some(backoff) = next else {
-                looped.result = outcome.into_result(operation);
-                return looped;
+                break into_result(outcome, operation);
             };
             let Some(cost) = self.budget.acquire(reason) else {
                 events.budget_exhausted(reason);
-                looped.result = outcome.into_result(operation);
-                return looped;
+                break into_result(outcome, operation);
             };
             spent += cost;
             tries += 1;
-            looped.resent_after_doubt |= reason.may_have_been_processed();
+            resent_after_doubt |= reason.may_have_been_processed();
             let wait = after.unwrap_or(backoff);
             if self.left().is_some_and(|left| wait >= left) {
-                looped.result = match outcome.into_result(operation).err() {
+                break match into_result(outcome, operation).err() {
                     Some(throttled) if reason == Reason::Throttled => Err(throttled),
                     last => Err(self.past_deadline(last)),
                 };
-                return looped;
             }
-            events.retrying(looped.attempts, reason, after.is_some(), wait);
+            events.retrying(attempts, reason, after.is_some(), wait);
             self.clock.sleep(wait).await;
+        };
+        Looped {
+            result,
+            attempts,
+            resent_after_doubt,
         }
     }
 
@@ -164,6 +219,142 @@ impl RetryLoop<'_> {
     fn past_deadline(&self, last: Option<Error>) -> Error {
         let given = self.deadline.map_or(Duration::ZERO, |d| d.given);
         Error::past_deadline(self.operation, given, last)
+    }
+}
+
+/// The call's result, when `outcome` ends it.
+fn into_result(outcome: Outcome, operation: &'static Operation) -> Result<Answer, Error> {
+    match outcome {
+        Outcome::Answered { answer, .. } => match answer.failure {
+            None => Ok(answer),
+            Some(_) => Err(Error::answered(operation, &answer)),
+        },
+        Outcome::NoAnswer { error, .. } | Outcome::Stopped { error, .. } => Err(error),
+    }
+}
+
+/// What the loop does after an attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Hand this outcome to the caller.
+    Done,
+    /// The gateway refused the access token (401): replace it and send again at once. Offered
+    /// once per call; a second 401 is [`Verdict::Done`].
+    Reauthenticate,
+    /// Send again, after `after` (the gateway's `Retry-After`) or else the policy's backoff.
+    Retry {
+        reason: Reason,
+        after: Option<Duration>,
+    },
+}
+
+/// Whether and when to send the call again, from one attempt's outcome alone: the operation's
+/// auth and retry class (from the spec), `reauthenticated` (the call replaced its token once
+/// already) and the `Retry-After` cap. Pure: the waiting is the loop's.
+pub(crate) fn verdict(
+    auth: Auth,
+    retry: RetryClass,
+    reauthenticated: bool,
+    outcome: &Outcome,
+    max_retry_after: Duration,
+) -> Verdict {
+    // May the gateway have acted on the request? Then only calls that are safe to repeat are
+    // repeated: read-only ones, and those carrying their idempotency key.
+    let repeatable = !matches!(retry, RetryClass::Never);
+    match outcome {
+        Outcome::Stopped { .. } => Verdict::Done,
+        &Outcome::NoAnswer { reason, .. } => {
+            let allowed = match reason {
+                Reason::Connect => true,
+                // The first attempt may still be running at the gateway: even an idempotency
+                // key may not yet be recorded there, so only reads are repeated.
+                Reason::Timeout => retry == RetryClass::Safe,
+                _ => repeatable,
+            };
+            if allowed {
+                Verdict::Retry {
+                    reason,
+                    after: None,
+                }
+            } else {
+                Verdict::Done
+            }
+        }
+        Outcome::Answered { answer, .. } => {
+            let reason = match (answer.failure, answer.retry) {
+                (None, _) => return Verdict::Done,
+                (Some(ErrorKind::Unauthorized), _) => {
+                    return if auth == Auth::Bearer && !reauthenticated {
+                        Verdict::Reauthenticate
+                    } else {
+                        Verdict::Done
+                    };
+                }
+                // Refused before processing: safe to repeat for every operation.
+                (_, Some(Reason::Throttled)) => Reason::Throttled,
+                (_, Some(reason)) if repeatable => reason,
+                _ => return Verdict::Done,
+            };
+            match answer.retry_after {
+                Some(after) if after > max_retry_after => Verdict::Done,
+                after => Verdict::Retry { reason, after },
+            }
+        }
+    }
+}
+
+/// What a retry costs.
+const RETRY_COST: u32 = 5;
+/// What a retry after a timeout costs: timeouts are the most expensive failures to repeat.
+const TIMEOUT_RETRY_COST: u32 = 10;
+/// What a call that succeeds at once gives back.
+const SUCCESS_REFILL: u32 = 1;
+
+/// The retry budget of a client, shared by its clones: a token bucket that retries draw from
+/// and successes refill (the AWS SDKs' "retry quota", tower's `Budget`), so that a gateway
+/// that is down sees each call about once, not once per attempt, however many callers there
+/// are. First attempts never draw from it.
+#[derive(Debug)]
+pub(crate) struct RetryBudget {
+    available: AtomicU32,
+    capacity: u32,
+}
+
+impl RetryBudget {
+    pub(crate) fn new(capacity: u32) -> Self {
+        Self {
+            available: AtomicU32::new(capacity),
+            capacity,
+        }
+    }
+
+    /// Takes the cost of one retry for `reason`; `None` when the budget cannot pay for it.
+    pub(crate) fn acquire(&self, reason: Reason) -> Option<u32> {
+        let cost = match reason {
+            Reason::Timeout => TIMEOUT_RETRY_COST,
+            _ => RETRY_COST,
+        };
+        self.available
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(cost))
+            .ok()
+            .map(|_| cost)
+    }
+
+    /// A call succeeded after spending `spent` on retries: that comes back, or a small refill
+    /// when it spent nothing.
+    pub(crate) fn succeeded(&self, spent: u32) {
+        let refill = if spent == 0 { SUCCESS_REFILL } else { spent };
+        let capacity = self.capacity;
+        let _ = self
+            .available
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                Some(n.saturating_add(refill).min(capacity))
+            });
+    }
+
+    #[cfg(test)]
+    fn available(&self) -> u32 {
+        self.available.load(Ordering::Acquire)
     }
 }
 
@@ -201,12 +392,15 @@ mod tests {
         } else {
             ""
         };
-        Outcome::Answered(Answer::new(
-            StatusCode::from_u16(status).unwrap(),
-            headers,
-            bytes::Bytes::from_static(body.as_bytes()),
-            SystemTime::UNIX_EPOCH,
-        ))
+        Outcome::Answered {
+            answer: crate::runtime::classify(
+                StatusCode::from_u16(status).unwrap(),
+                headers,
+                bytes::Bytes::from_static(body.as_bytes()),
+                SystemTime::UNIX_EPOCH,
+            ),
+            took: Duration::ZERO,
+        }
     }
 
     /// Each attempt's number, time left and replay flag.
@@ -272,6 +466,26 @@ mod tests {
         }
     }
 
+    /// The loop of a read (`goods_detail`) on the manual clock, with `deadline` from now.
+    fn reading<'a>(
+        clock: &'a ManualClock,
+        policy: &'a RetryPolicy,
+        budget: &'a RetryBudget,
+        deadline: Option<Duration>,
+    ) -> RetryLoop<'a> {
+        RetryLoop {
+            operation: GOODS_DETAIL,
+            retry: RetryClass::Safe,
+            policy,
+            budget,
+            clock,
+            deadline: deadline.map(|given| Deadline {
+                at: clock.now() + given,
+                given,
+            }),
+        }
+    }
+
     struct Case {
         name: &'static str,
         script: Vec<(Duration, Outcome)>,
@@ -288,20 +502,10 @@ mod tests {
         let clock = Arc::new(ManualClock::new());
         let policy = RetryPolicy::standard();
         let budget = RetryBudget::new(case.budget);
-        let retries = RetryLoop {
-            operation: GOODS_DETAIL,
-            retry: RetryClass::Safe,
-            policy: &policy,
-            budget: &budget,
-            clock: &*clock,
-            deadline: case.deadline.map(|given| Deadline {
-                at: clock.now() + given,
-                given,
-            }),
-        };
+        let retries = reading(&clock, &policy, &budget, case.deadline);
         let mut attempt = Scripted::new(&clock, case.script);
         let events = Recorded::default();
-        let looped = block_on(retries.run(&mut attempt, &events));
+        let looped = block_on(retries.run(&mut attempt, &(), &events));
         let name = case.name;
         let result = looped
             .result
@@ -436,24 +640,14 @@ mod tests {
         let clock = Arc::new(ManualClock::new());
         let (policy, budget) = (RetryPolicy::standard(), RetryBudget::new(500));
         let given = 2000 * MS;
-        let retries = RetryLoop {
-            operation: GOODS_DETAIL,
-            retry: RetryClass::Safe,
-            policy: &policy,
-            budget: &budget,
-            clock: &*clock,
-            deadline: Some(Deadline {
-                at: clock.now() + given,
-                given,
-            }),
-        };
+        let retries = reading(&clock, &policy, &budget, Some(given));
         let script = vec![
             (300 * MS, answer(401, None)),
             (200 * MS, answer(429, Some("1"))),
             (100 * MS, answer(200, None)),
         ];
         let mut attempt = Scripted::new(&clock, script);
-        let looped = block_on(retries.run(&mut attempt, &()));
+        let looped = block_on(retries.run(&mut attempt, &(), &()));
         assert!(looped.result.is_ok());
         assert_eq!(
             *lock(&attempt.seen),
@@ -465,23 +659,61 @@ mod tests {
         );
     }
 
+    /// An admission that lets `open` attempts go, then holds the rest past any deadline.
+    struct Gate {
+        open: std::sync::atomic::AtomicU32,
+    }
+
+    impl Admit for Gate {
+        async fn admit<F>(&self, _: Option<Instant>, attempt: F) -> Option<Admitted>
+        where
+            F: Future<Output = Outcome> + Send,
+        {
+            let open = &self.open;
+            let left = open.load(std::sync::atomic::Ordering::SeqCst);
+            if left == 0 {
+                return None;
+            }
+            open.store(left - 1, std::sync::atomic::Ordering::SeqCst);
+            Some(Admitted {
+                outcome: attempt.await,
+                waited: Some(MS),
+            })
+        }
+    }
+
+    #[test]
+    fn an_attempt_its_admission_holds_past_the_deadline_ends_the_call_unsent() {
+        let clock = Arc::new(ManualClock::new());
+        let (policy, budget) = (RetryPolicy::standard(), RetryBudget::new(500));
+        let given = 2000 * MS;
+        let retries = reading(&clock, &policy, &budget, Some(given));
+        // The first attempt goes and is throttled by the gateway; the retry is never let go.
+        let script = vec![(MS, answer(429, Some("0"))), (MS, answer(200, None))];
+        let mut attempt = Scripted::new(&clock, script);
+        let gate = Gate {
+            open: std::sync::atomic::AtomicU32::new(1),
+        };
+        let start = clock.now();
+        let looped = block_on(retries.run(&mut attempt, &gate, &()));
+        let error = looped.result.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Timeout);
+        assert_eq!(error.status(), None, "no answer of its own: {error:?}");
+        assert_eq!(looped.attempts, 2);
+        // Only the first attempt ran (its latency); the held one was never polled.
+        assert_eq!(clock.now() - start, MS, "the held attempt was never sent");
+    }
+
     #[tokio::test]
     async fn a_cancelled_caller_stops_the_loop_and_leaves_the_budget_usable() {
         let clock = Arc::new(ManualClock::new());
         let (policy, budget) = (RetryPolicy::standard(), RetryBudget::new(10));
-        let retries = RetryLoop {
-            operation: GOODS_DETAIL,
-            retry: RetryClass::Safe,
-            policy: &policy,
-            budget: &budget,
-            clock: &*clock,
-            deadline: None,
-        };
+        let retries = reading(&clock, &policy, &budget, None);
         // The second attempt never ends: the caller gives up while it is in flight.
         let mut attempt = Scripted::new(&clock, vec![(MS, answer(503, Some("0")))]);
         let seen = Arc::clone(&attempt.seen);
         {
-            let mut run = std::pin::pin!(retries.run(&mut attempt, &()));
+            let mut run = std::pin::pin!(retries.run(&mut attempt, &(), &()));
             // Polled until the retry is in flight (the wait before it yields once).
             for _ in 0..10 {
                 assert!(futures::poll!(run.as_mut()).is_pending());
@@ -496,8 +728,175 @@ mod tests {
             &clock,
             vec![(MS, answer(503, Some("0"))), (MS, answer(200, None))],
         );
-        let looped = retries.run(&mut next, &()).await;
+        let looped = retries.run(&mut next, &(), &()).await;
         assert!(looped.result.is_ok());
         assert_eq!(looped.attempts, 2);
+    }
+
+    mod verdicts {
+        //! The decision after one attempt, as a table: no loop, no HTTP.
+
+        use super::super::*;
+        use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+
+        const CAP: Duration = Duration::from_secs(120);
+
+        /// What the classifier knows of an operation and the call so far.
+        #[derive(Clone, Copy)]
+        struct Class {
+            auth: Auth,
+            retry: RetryClass,
+            reauthenticated: bool,
+        }
+
+        const READ: Class = Class {
+            auth: Auth::Bearer,
+            retry: RetryClass::Safe,
+            reauthenticated: false,
+        };
+        const REDEEM: Class = Class {
+            retry: RetryClass::IdempotencyKey("requestId"),
+            ..READ
+        };
+        const ONCE: Class = Class {
+            retry: RetryClass::Never,
+            ..READ
+        };
+
+        fn verdict(class: Class, status: u16, body: &str, retry_after: Option<&str>) -> Verdict {
+            let mut headers = HeaderMap::new();
+            if let Some(value) = retry_after {
+                headers.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+            }
+            let answer = crate::runtime::classify(
+                reqwest::StatusCode::from_u16(status).unwrap(),
+                headers,
+                bytes::Bytes::copy_from_slice(body.as_bytes()),
+                std::time::SystemTime::UNIX_EPOCH,
+            );
+            let outcome = Outcome::Answered {
+                answer,
+                took: Duration::ZERO,
+            };
+            super::verdict(
+                class.auth,
+                class.retry,
+                class.reauthenticated,
+                &outcome,
+                CAP,
+            )
+        }
+
+        fn retry(reason: Reason, after: Option<u64>) -> Verdict {
+            Verdict::Retry {
+                reason,
+                after: after.map(Duration::from_secs),
+            }
+        }
+
+        #[test]
+        fn throttling_is_retried_for_every_operation_with_its_retry_after() {
+            for class in [READ, REDEEM, ONCE] {
+                assert_eq!(
+                    verdict(class, 429, "", Some("1")),
+                    retry(Reason::Throttled, Some(1))
+                );
+                assert_eq!(
+                    verdict(class, 200, r#"{"code":429,"msg":"slow"}"#, None),
+                    retry(Reason::Throttled, None)
+                );
+            }
+            assert_eq!(verdict(READ, 429, "", Some("300")), Verdict::Done);
+            assert_eq!(
+                verdict(READ, 429, "", Some("120")),
+                retry(Reason::Throttled, Some(120))
+            );
+        }
+
+        #[test]
+        fn server_errors_are_retried_when_the_call_may_be_repeated() {
+            for status in [408, 500, 502, 503, 504] {
+                assert_eq!(
+                    verdict(READ, status, "<html>", None),
+                    retry(Reason::Server, None)
+                );
+                assert_eq!(
+                    verdict(REDEEM, status, "", None),
+                    retry(Reason::Server, None)
+                );
+                assert_eq!(verdict(ONCE, status, "", None), Verdict::Done);
+            }
+            assert_eq!(
+                verdict(READ, 200, r#"{"code":503,"data":null,"msg":""}"#, None),
+                retry(Reason::Server, None)
+            );
+            assert_eq!(verdict(READ, 501, "", None), Verdict::Done);
+        }
+
+        #[test]
+        fn client_and_business_errors_are_final() {
+            for body in [
+                r#"{"code":400,"msg":"bad"}"#,
+                r#"{"code":403,"msg":"scope"}"#,
+                r#"{"code":900,"msg":"Duplicate request, please do not retry"}"#,
+                r#"{"code":1013020001,"msg":"expired"}"#,
+                r#"{"code":0,"data":{},"msg":""}"#,
+            ] {
+                assert_eq!(verdict(READ, 200, body, None), Verdict::Done, "{body}");
+            }
+            assert_eq!(verdict(READ, 400, "", None), Verdict::Done);
+            assert_eq!(verdict(READ, 302, "", None), Verdict::Done);
+        }
+
+        #[test]
+        fn a_refused_token_is_replaced_once() {
+            assert_eq!(verdict(READ, 401, "", None), Verdict::Reauthenticate);
+            assert_eq!(
+                verdict(ONCE, 200, r#"{"code":401}"#, None),
+                Verdict::Reauthenticate
+            );
+            let again = Class {
+                reauthenticated: true,
+                ..READ
+            };
+            assert_eq!(verdict(again, 401, "", None), Verdict::Done);
+            let basic = Class {
+                auth: Auth::Basic,
+                ..READ
+            };
+            assert_eq!(verdict(basic, 401, "", None), Verdict::Done);
+        }
+    }
+
+    mod budget {
+        //! The budget alone: what retries cost and successes give back.
+
+        use super::super::*;
+
+        #[test]
+        fn a_budget_of_500_pays_for_100_retries_then_refills_on_success() {
+            let budget = RetryBudget::new(500);
+            let paid = (0..1000)
+                .filter(|_| budget.acquire(Reason::Server).is_some())
+                .count();
+            assert_eq!(paid, 100);
+            assert_eq!(budget.acquire(Reason::Throttled), None);
+            budget.succeeded(0);
+            budget.succeeded(0);
+            assert_eq!(budget.available(), 2);
+            budget.succeeded(5);
+            assert_eq!(budget.acquire(Reason::Server), Some(5));
+        }
+
+        #[test]
+        fn timeouts_cost_double_and_the_bucket_never_overflows() {
+            let budget = RetryBudget::new(30);
+            assert_eq!(budget.acquire(Reason::Timeout), Some(10));
+            assert_eq!(budget.available(), 20);
+            for _ in 0..100 {
+                budget.succeeded(10);
+            }
+            assert_eq!(budget.available(), 30);
+        }
     }
 }

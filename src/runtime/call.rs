@@ -52,7 +52,7 @@ pub(crate) fn call<B, R, T>(
 ) -> Call<T>
 where
     B: TryInto<R>,
-    B::Error: Display,
+    B::Error: Display + 'static,
     R: Serialize,
 {
     let payload = Payload::prepare::<B, R>(operation, body);

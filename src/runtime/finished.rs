@@ -75,7 +75,7 @@ impl Finished {
     /// A call answered once with `body` (the decoder of `__examples`: tests and fuzzing).
     pub(crate) fn answered(status: reqwest::StatusCode, body: &[u8]) -> Self {
         Self {
-            answer: Answer::new(
+            answer: super::classify(
                 status,
                 reqwest::header::HeaderMap::new(),
                 bytes::Bytes::copy_from_slice(body),

@@ -1,16 +1,17 @@
 //! The one observer of a call's phases: it makes the call's span, its end event, the attempt
-//! and retry events, and every metric. The orchestrator, the attempt and the retry loop only
-//! report what happened.
+//! spans and events, the retry events, and every metric. It frames the call (the orchestrator
+//! hands it the call to run) and each attempt (the retry loop hands it the attempt to run), and
+//! reads what they return: neither the attempt nor the loop reports anything itself.
 
-use super::answer::Answer;
-use super::options::CallOptions;
-use crate::Error;
-use crate::Operation;
+use super::answer::{Outcome, Reason};
+use super::finished::Finished;
 use crate::metrics::{AttemptEnd, Metrics};
 use crate::operation::Auth;
-use crate::retry::{Reason, RetryEvents};
+use crate::retry::{Admitted, RetryEvents};
+use crate::{Error, Operation};
+use std::future::Future;
 use std::time::Duration;
-use tracing::Span;
+use tracing::Instrument;
 
 /// The event that ends a call: DEBUG for the requests the SDK makes for itself (the token
 /// request), INFO for the caller's.
@@ -27,24 +28,34 @@ macro_rules! call_ended {
 /// How much of a body the TRACE log shows.
 const TRACE_BODY_CHARS: usize = 512;
 
-/// What one call reports to.
+/// What one call reports to: its two frames, around the call ([`Observer::call`]) and around
+/// each attempt (the loop's [`RetryEvents::attempt`]), and the loop's retry events.
 pub(crate) struct Observer<'a> {
-    metrics: &'a Metrics,
-    operation: &'static Operation,
+    pub(crate) metrics: &'a Metrics,
+    pub(crate) operation: &'static Operation,
     /// A call the SDK makes for itself: its end is logged at DEBUG.
-    internal: bool,
-    span: Span,
+    pub(crate) internal: bool,
 }
 
-impl<'a> Observer<'a> {
-    /// The observer of a call of `operation`, with its span open.
-    pub(crate) fn start(
-        metrics: &'a Metrics,
-        operation: &'static Operation,
-        options: &CallOptions,
+impl Observer<'_> {
+    /// A call refused before anything was sent (an invalid request or option): counted and
+    /// logged like any other, with no span of its own.
+    pub(crate) fn refused(metrics: &Metrics, operation: &'static Operation, error: &Error) {
+        log_failure(metrics, operation, error, Duration::ZERO, false);
+    }
+
+    /// Runs the call `run` in its span, then reports how it ended (`run` gives its result and
+    /// how long it took).
+    pub(crate) async fn call<F>(
+        &self,
         request_id: Option<&str>,
         correlation_id: Option<&str>,
-    ) -> Self {
+        run: F,
+    ) -> Result<Finished, Error>
+    where
+        F: Future<Output = (Result<Finished, Error>, Duration)>,
+    {
+        let operation = self.operation;
         let span = tracing::info_span!(
             "rizzitgo.call",
             operation = operation.name,
@@ -57,85 +68,17 @@ impl<'a> Observer<'a> {
             correlation_id,
             elapsed_ms = tracing::field::Empty,
         );
-        Self {
-            metrics,
-            operation,
-            internal: options.internal,
-            span,
-        }
-    }
-
-    /// A call refused before anything was sent (an invalid request or option): counted and
-    /// logged like any other, with no span of its own.
-    pub(crate) fn refused(metrics: &Metrics, operation: &'static Operation, error: &Error) {
-        log_failure(metrics, operation, error, Duration::ZERO, false);
-    }
-
-    pub(crate) fn span(&self) -> &Span {
-        &self.span
-    }
-
-    /// The call's attempt `attempt` begins.
-    pub(crate) fn attempt_span(&self, attempt: u32) -> Span {
-        tracing::debug_span!(parent: &self.span, "rizzitgo.attempt", attempt)
-    }
-
-    /// The call waited `waited` for the client-side rate limit.
-    pub(crate) fn rate_limit_waited(&self, waited: Duration) {
-        self.metrics.rate_limit_wait(self.operation, waited);
-    }
-
-    /// An attempt was answered after `took`.
-    pub(crate) fn answered(&self, answer: &Answer, took: Duration) {
-        let operation = self.operation;
-        let status = answer.status.as_u16();
-        self.metrics
-            .attempt(operation, AttemptEnd::Answered(status), took);
-        tracing::debug!(
-            operation = operation.name,
-            status,
-            bytes = answer.body.len(),
-            elapsed_ms = took.as_millis() as u64,
-            "response"
-        );
-        // Bodies only at TRACE, truncated; never those of the token endpoints (they carry the
-        // access token).
-        if operation.auth == Auth::Bearer && tracing::enabled!(tracing::Level::TRACE) {
-            let text = String::from_utf8_lossy(&answer.body);
-            let excerpt: String = text.chars().take(TRACE_BODY_CHARS).collect();
-            tracing::trace!(operation = operation.name, body = %excerpt, "response body");
-        }
-    }
-
-    /// An attempt got no answer after `took`: `step` (sending, reading) failed; `error_type`
-    /// is its `error.type`.
-    pub(crate) fn unanswered(
-        &self,
-        step: &str,
-        error: &dyn std::fmt::Display,
-        error_type: &str,
-        took: Duration,
-    ) {
-        tracing::debug!(operation = self.operation.name, %error, "{step} failed");
-        self.metrics
-            .attempt(self.operation, AttemptEnd::Failed(error_type), took);
-    }
-
-    /// The call ended with `result` after `attempts` requests and `elapsed`.
-    pub(crate) fn ended(
-        &self,
-        result: Result<&Answer, &Error>,
-        attempts: u32,
-        elapsed: Duration,
-        correlation_id: Option<&str>,
-    ) {
-        let span = &self.span;
+        let (result, elapsed) = run.instrument(span.clone()).await;
+        let attempts = match &result {
+            Ok(finished) => finished.attempts,
+            Err(error) => error.attempts(),
+        };
         span.record("attempts", attempts);
         span.record("elapsed_ms", elapsed.as_millis() as u64);
         let _entered = span.enter();
-        let operation = self.operation;
-        match result {
-            Ok(answer) => {
+        match &result {
+            Ok(finished) => {
+                let answer = &finished.answer;
                 let (status, code) = (answer.status.as_u16(), answer.code.unwrap_or_default());
                 span.record("status", status);
                 span.record("code", code);
@@ -163,10 +106,91 @@ impl<'a> Observer<'a> {
                 log_failure(self.metrics, operation, error, elapsed, self.internal);
             }
         }
+        result
+    }
+
+    /// What an attempt that ran reports: its wait for the client-side limit, then its answer
+    /// or why it has none.
+    fn attempted(&self, admitted: &Admitted) {
+        let (metrics, operation) = (self.metrics, self.operation);
+        if let Some(waited) = admitted.waited {
+            metrics.rate_limit_wait(operation, waited);
+        }
+        match &admitted.outcome {
+            Outcome::Answered { answer, took } => {
+                let status = answer.status.as_u16();
+                metrics.attempt(operation, AttemptEnd::Answered(status), *took);
+                tracing::debug!(
+                    operation = operation.name,
+                    status,
+                    bytes = answer.body.len(),
+                    elapsed_ms = took.as_millis() as u64,
+                    "response"
+                );
+                // Bodies only at TRACE, truncated; never those of the token endpoints (they
+                // carry the access token).
+                if operation.auth == Auth::Bearer && tracing::enabled!(tracing::Level::TRACE) {
+                    let text = String::from_utf8_lossy(&answer.body);
+                    let excerpt: String = text.chars().take(TRACE_BODY_CHARS).collect();
+                    tracing::trace!(operation = operation.name, body = %excerpt, "response body");
+                }
+            }
+            Outcome::NoAnswer {
+                error,
+                step,
+                error_type,
+                took,
+                ..
+            } => {
+                // The transport's own words (the error's source), as they came.
+                let cause = std::error::Error::source(error);
+                let said: &dyn std::fmt::Display = match &cause {
+                    Some(cause) => cause,
+                    None => error,
+                };
+                self.unanswered(step, said, error_type, *took);
+            }
+            // A body over the size limit: the reading was given up.
+            Outcome::Stopped {
+                error,
+                took: Some(took),
+            } => self.unanswered("reading the response", error, "response_too_large", *took),
+            Outcome::Stopped { took: None, .. } => {}
+        }
+    }
+
+    /// An attempt got no answer after `took`: `step` (sending, reading) failed; `error_type`
+    /// is its `error.type`.
+    fn unanswered(
+        &self,
+        step: &str,
+        error: &dyn std::fmt::Display,
+        error_type: &str,
+        took: Duration,
+    ) {
+        tracing::debug!(operation = self.operation.name, %error, "{step} failed");
+        self.metrics
+            .attempt(self.operation, AttemptEnd::Failed(error_type), took);
     }
 }
 
 impl RetryEvents for Observer<'_> {
+    fn attempt<F>(&self, number: u32, attempt: F) -> impl Future<Output = Option<Admitted>> + Send
+    where
+        F: Future<Output = Option<Admitted>> + Send,
+    {
+        // The call's span is the current one here: the loop runs in it.
+        let span = tracing::debug_span!("rizzitgo.attempt", attempt = number);
+        async move {
+            let admitted = attempt.await;
+            if let Some(admitted) = &admitted {
+                self.attempted(admitted);
+            }
+            admitted
+        }
+        .instrument(span)
+    }
+
     fn retrying(&self, attempt: u32, reason: Reason, retry_after: bool, wait: Duration) {
         tracing::info!(
             operation = self.operation.name,

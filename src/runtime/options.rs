@@ -37,15 +37,6 @@ const RESERVED: [&str; 4] = [
 ];
 
 impl CallOptions {
-    /// Whether the call may share an identical call's request: its options change nothing of
-    /// the request but its deadline, which is part of what the calls must share.
-    pub(crate) fn may_share(&self) -> bool {
-        !self.alone
-            && self.retry_policy.is_none()
-            && self.attempt_timeout.is_none()
-            && self.headers.is_empty()
-    }
-
     pub(crate) fn refuse(&mut self, error: Error) {
         self.refused.get_or_insert(error);
     }

@@ -5,17 +5,20 @@
 //! `requestId`) generated once per logical call when the caller gave none: every attempt sends
 //! the same bytes.
 //!
-//! typify's conversion (the builders) enforces patterns, lengths and enums; its texts are
-//! replaced here by the field's message from the spec (`x-message`). The rules it does not
+//! typify's conversion (the builders) enforces patterns, lengths and enums; the builder's
+//! error names the field (by its wire name) and whether it was missing, and the SDK says the
+//! field's message from the spec (`x-message`) instead of typify's words. The rules it does not
 //! enforce (integer maxima, real calendar date-times, ordered time ranges, a non-empty
 //! idempotency key) are checked on the request's JSON.
 
 use crate::operation::{BodyFormat, Check, RetryClass};
 use crate::types::DateTime;
+use crate::types::error::ConversionError;
 use crate::{Error, Operation};
 use bytes::Bytes;
 use serde::Serialize;
 use serde_json::Value;
+use std::any::Any;
 use std::fmt::Display;
 
 impl Check {
@@ -57,12 +60,12 @@ impl Check {
 fn convert<B, T>(operation: &'static Operation, body: B) -> Result<T, Error>
 where
     B: TryInto<T>,
-    B::Error: Display,
+    B::Error: Display + 'static,
     T: Serialize,
 {
     let body = body
         .try_into()
-        .map_err(|e| conversion_error(operation, &e.to_string()))?;
+        .map_err(|e| conversion_error(operation, &e))?;
     // The JSON copy costs more than the rest of this layer per call: made only when a rule
     // needs it.
     let needs_json = matches!(operation.retry, RetryClass::IdempotencyKey(_))
@@ -119,29 +122,22 @@ pub(crate) fn check(operation: &'static Operation, json: &Value) -> Result<(), E
     Ok(())
 }
 
-/// The field a typify conversion message names, mapped to the spec's message for it. typify's
-/// own text is not shown: it speaks of patterns and integral types, not of the guide.
-fn conversion_error(operation: &'static Operation, text: &str) -> Error {
-    const MISSING: &str = "no value supplied for ";
-    const INVALID: &str = "error converting supplied value for ";
-    let named = |marker: &str| {
-        text.find(marker).map(|at| {
-            text[at + marker.len()..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect::<String>()
-        })
-    };
-    let (missing, name) = match (named(MISSING), named(INVALID)) {
-        (Some(name), _) => (true, name),
-        (None, Some(name)) => (false, name),
-        (None, None) => (false, String::new()),
-    };
-    match operation.rules.iter().find(|r| r.rust_name == name) {
-        Some(rule) if missing => {
+/// The error of a request that did not convert into its type: the spec's message for the field
+/// the builder names (its [`ConversionError`] says which, and whether it was missing). Any
+/// other conversion error names no field of the spec.
+fn conversion_error<E: Display + 'static>(operation: &'static Operation, error: &E) -> Error {
+    let failed = (error as &dyn Any)
+        .downcast_ref::<ConversionError>()
+        .and_then(ConversionError::field);
+    let rule = failed.and_then(|(field, missing)| {
+        let rule = operation.rules.iter().find(|r| r.field == field)?;
+        Some((rule, missing))
+    });
+    match rule {
+        Some((rule, true)) => {
             Error::invalid_field(Some(operation), rule.field, rule.required_message)
         }
-        Some(rule) => Error::invalid_field(Some(operation), rule.field, rule.message),
+        Some((rule, false)) => Error::invalid_field(Some(operation), rule.field, rule.message),
         None => Error::invalid_request(
             Some(operation),
             "the request does not follow the spec (an unnamed field is invalid)",
@@ -164,7 +160,7 @@ impl Payload {
     pub(crate) fn prepare<B, R>(operation: &'static Operation, body: B) -> Result<Self, Error>
     where
         B: TryInto<R>,
-        B::Error: Display,
+        B::Error: Display + 'static,
         R: Serialize,
     {
         let request: R = convert(operation, body)?;
@@ -226,6 +222,31 @@ fn ensure_key(body: &mut Value, field: &str) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_builder_names_the_field_it_lacks_or_refused_by_its_wire_name() {
+        use crate::types::{GoodsRequest, GoodsRequestBuilder};
+        let missing = GoodsRequest::try_from(GoodsRequestBuilder::default().source(1)).unwrap_err();
+        assert_eq!(missing.field(), Some(("goodsId", true)));
+        assert_eq!(missing.to_string(), "no value supplied for `goodsId`");
+        let refused =
+            GoodsRequest::try_from(GoodsRequest::builder().goods_id("0").source(1)).unwrap_err();
+        assert_eq!(refused.field(), Some(("goodsId", false)));
+        let operation = crate::generated::ops::GOODS_DETAIL;
+        let error = conversion_error(operation, &missing);
+        assert_eq!(error.field(), Some("goodsId"));
+        let rule = operation
+            .rules
+            .iter()
+            .find(|r| r.field == "goodsId")
+            .unwrap();
+        assert!(error.to_string().contains(rule.required_message), "{error}");
+        let error = conversion_error(operation, &refused);
+        assert!(error.to_string().contains(rule.message), "{error}");
+        // An error of another type names no field.
+        let other = conversion_error(operation, &"goodsId: not a builder's error");
+        assert_eq!(other.field(), None);
+    }
 
     #[test]
     fn a_missing_key_is_generated_once_and_kept() {

@@ -19,7 +19,7 @@ pub(crate) use cubic::{
 };
 pub(crate) use local::DEFAULT_LANE_SHARE;
 pub use local::LocalRateLimiter;
-pub(crate) use pacing::Pacing;
+pub(crate) use pacing::{Admission, Pacing};
 
 use std::fmt;
 use std::future::Future;

@@ -11,15 +11,23 @@
 //! fleet-wide. While Redis does not answer, the fleet's fallback limit holds (the learned
 //! limit Redis last gave, shared by the replicas), and the replica also paces itself by what
 //! it learns meanwhile (alone: the only pacing when the fleet never had a rate).
+//!
+//! [`Admission`] lets a business attempt go: this pacing first, then the client-side limit,
+//! in the call's lane and before its deadline; both hear how the attempt ended. It is the
+//! retry loop's admission ([`Admit`]), so every attempt passes it once.
 
-use super::Priority;
 use super::cubic::{FLOOR, Learner};
 #[cfg(feature = "redis")]
 use super::cubic::{FleetRate, Proposal};
 use super::lanes::{Lanes, Spacing};
-use crate::clock::{Clock, SystemClock};
+use super::{Priority, RateLimiter};
+use crate::ErrorKind;
+use crate::clock::{Clock, SystemClock, within};
+use crate::retry::{Admit, Admitted};
+use crate::runtime::Outcome;
 use crate::sync::lock;
 use std::fmt;
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -153,6 +161,49 @@ impl Pacing {
                 "pacing: the fleet's learned rate changed"
             );
         }
+    }
+}
+
+/// What lets a business attempt go, for one call: the client's pacing and its client-side
+/// limit (either may be absent: a token request has neither), in the call's lane.
+pub(crate) struct Admission<'a> {
+    pub(crate) pacing: Option<&'a Pacing>,
+    pub(crate) limiter: Option<&'a dyn RateLimiter>,
+    pub(crate) priority: Priority,
+    pub(crate) clock: &'a dyn Clock,
+}
+
+impl Admit for Admission<'_> {
+    async fn admit<F>(&self, deadline: Option<Instant>, attempt: F) -> Option<Admitted>
+    where
+        F: Future<Output = Outcome> + Send,
+    {
+        let clock = self.clock;
+        // Each wait gets what the one before it left.
+        let left = || deadline.map(|at| at.saturating_duration_since(clock.now()));
+        // The wait is measured (and the clock read) only when something may make it wait.
+        let gated = self.limiter.is_some() || self.pacing.is_some_and(Pacing::is_paced);
+        let asked = gated.then(|| clock.now());
+        let sent = match self.pacing {
+            Some(pacing) => Some(within(clock, left(), pacing.admit(self.priority)).await?),
+            None => None,
+        };
+        let permit = match self.limiter {
+            Some(limiter) => Some(within(clock, left(), limiter.acquire_for(self.priority)).await?),
+            None => None,
+        };
+        let waited = asked.map(|asked| clock.now().saturating_duration_since(asked));
+        let outcome = attempt.await;
+        if let (Some(pacing), Some(sent), Outcome::Answered { answer, .. }) =
+            (self.pacing, sent, &outcome)
+        {
+            pacing.answered(sent, answer.failure == Some(ErrorKind::RateLimited));
+        }
+        if let (Some(limiter), Some(permit)) = (self.limiter, permit) {
+            let answered = matches!(outcome, Outcome::Answered { .. });
+            limiter.release(permit, answered).await;
+        }
+        Some(Admitted { outcome, waited })
     }
 }
 
