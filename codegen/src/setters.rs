@@ -273,15 +273,17 @@ fn conversion_error_module() -> syn::Item {
             /// field that is missing or refused its value.
             #[derive(Clone)]
             pub struct ConversionError {
+                /// What went wrong (for a builder's field: what its value's conversion said).
                 text: ::std::borrow::Cow<'static, str>,
                 field: ::std::option::Option<(&'static str, bool)>,
             }
 
             impl ConversionError {
-                /// The required field `field` (its wire name) was never set.
+                /// The required field `field` (its wire name) was never set. Every builder
+                /// starts so, for each required field: nothing is formatted or allocated.
                 pub(crate) fn missing(field: &'static str) -> Self {
                     Self {
-                        text: format!("no value supplied for `{field}`").into(),
+                        text: ::std::borrow::Cow::Borrowed(""),
                         field: ::std::option::Option::Some((field, true)),
                     }
                 }
@@ -289,7 +291,7 @@ fn conversion_error_module() -> syn::Item {
                 /// The field `field` (its wire name) refused its value.
                 pub(crate) fn invalid(field: &'static str, error: impl ::std::fmt::Display) -> Self {
                     Self {
-                        text: format!("`{field}`: {error}").into(),
+                        text: error.to_string().into(),
                         field: ::std::option::Option::Some((field, false)),
                     }
                 }
@@ -304,13 +306,21 @@ fn conversion_error_module() -> syn::Item {
 
             impl ::std::fmt::Display for ConversionError {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    ::std::fmt::Display::fmt(&self.text, f)
+                    match self.field {
+                        ::std::option::Option::Some((field, true)) => {
+                            write!(f, "no value supplied for `{field}`")
+                        }
+                        ::std::option::Option::Some((field, false)) => {
+                            write!(f, "`{field}`: {}", self.text)
+                        }
+                        ::std::option::Option::None => ::std::fmt::Display::fmt(&self.text, f),
+                    }
                 }
             }
 
             impl ::std::fmt::Debug for ConversionError {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    ::std::fmt::Debug::fmt(&self.text, f)
+                    ::std::fmt::Debug::fmt(&self.to_string(), f)
                 }
             }
 

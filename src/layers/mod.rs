@@ -27,6 +27,7 @@ use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared, WeakShared};
 use std::collections::HashMap;
 use std::fmt;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -60,10 +61,19 @@ pub(crate) async fn send(
         .clone()
         .filter(|_| reads && may_share(&options));
     if cache.is_none() && coalescer.is_none() {
-        return pipeline(&client, operation, payload, &options).await;
+        // The pipeline's future is boxed here as a flight's is: kept inline, it would make
+        // this future (and the call's, which holds it) its size on every path.
+        return Box::pin(pipeline(&client, operation, payload, &options)).await;
     }
     let runtime = client.runtime();
-    let started = runtime.clock.now();
+    // When the call began, for one answered without a request of its own (from the cache, by
+    // a flight it joined): the clock is read only where that may happen.
+    let mut started = cache.as_ref().map(|_| runtime.clock.now());
+    let since = |started: Option<std::time::Instant>| {
+        started.map_or(Duration::ZERO, |at| {
+            runtime.clock.now().saturating_duration_since(at)
+        })
+    };
     let key = RequestKey::new(operation, &payload.body);
     if let Some(cache) = &cache {
         let max_age = match options.cache {
@@ -75,7 +85,7 @@ pub(crate) async fn send(
             let lookup = cache.fresh(&key, max_age).await;
             runtime.metrics.cache_lookup(operation, lookup.is_some());
             if let Some(hit) = lookup {
-                let elapsed = runtime.clock.now().saturating_duration_since(started);
+                let elapsed = since(started);
                 crate::runtime::observe_served(runtime, operation, Ok(&hit), elapsed);
                 return Ok(hit);
             }
@@ -83,7 +93,7 @@ pub(crate) async fn send(
     }
     let result = match coalescer {
         None => {
-            let result = pipeline(&client, operation, payload, &options).await;
+            let result = Box::pin(pipeline(&client, operation, payload, &options)).await;
             if let (Ok(finished), Some(cache)) = (&result, &cache) {
                 cache.store(operation, key.clone(), finished);
             }
@@ -105,12 +115,15 @@ pub(crate) async fn send(
                 }
                 .boxed()
             });
+            if !started_it {
+                started.get_or_insert_with(|| runtime.clock.now());
+            }
             let result = flight.await;
             if started_it {
                 result
             } else {
                 let result = result.map(|f| f.served(ServedFrom::Coalesced, None));
-                let elapsed = runtime.clock.now().saturating_duration_since(started);
+                let elapsed = since(started);
                 crate::runtime::observe_served(runtime, operation, result.as_ref(), elapsed);
                 result
             }
@@ -127,7 +140,7 @@ pub(crate) async fn send(
                     %error,
                     "serving a stale answer: the gateway failed the call"
                 );
-                let elapsed = runtime.clock.now().saturating_duration_since(started);
+                let elapsed = since(started);
                 crate::runtime::observe_served(runtime, operation, Ok(&stale), elapsed);
                 Ok(stale)
             }
@@ -147,12 +160,13 @@ fn may_share(options: &CallOptions) -> bool {
 }
 
 /// The call's own request, through the pipeline.
-async fn pipeline(
-    client: &Client,
+/// A plain fn, not an `async fn`: it adds no future of its own around the orchestrator's.
+fn pipeline<'a>(
+    client: &'a Client,
     operation: &'static Operation,
     payload: Payload,
-    options: &CallOptions,
-) -> Result<Finished, Error> {
+    options: &'a CallOptions,
+) -> impl Future<Output = Result<Finished, Error>> + Send + 'a {
     let runtime = client.runtime();
     let auth = match operation.auth {
         crate::operation::Auth::Basic => Authorizer::Basic(&runtime.basic),
@@ -161,7 +175,7 @@ async fn pipeline(
             sent: None,
         },
     };
-    runtime.execute(auth, operation, payload, options).await
+    runtime.execute(auth, operation, payload, options)
 }
 
 /// One request of one client: the operation and the encoded body (canonical: the typed request

@@ -8,5 +8,5 @@ mod retry_loop;
 
 pub use policy::RetryPolicy;
 pub(crate) use retry_loop::{
-    Admit, Admitted, Attempt, Deadline, RetryBudget, RetryEvents, RetryLoop,
+    Admit, Admitted, Attempt, Deadline, Next, RetryBudget, RetryEvents, RetryLoop,
 };

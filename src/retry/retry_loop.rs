@@ -30,25 +30,40 @@ pub(crate) trait Attempt: Send {
 
 /// What lets an attempt go: the client-side limit and pacing.
 pub(crate) trait Admit: Sync {
-    /// Runs `attempt` once it may be sent, waiting no later than `deadline`: `None` when the
-    /// deadline came first (nothing was sent).
-    fn admit<F>(
+    /// Makes the attempt and runs it once it may be sent, waiting no later than `deadline`:
+    /// `None` when the deadline came first (nothing was made or sent). The attempt is made
+    /// here, not handed over made: its future lives in this one's, not in two places.
+    fn admit<A: Attempt>(
         &self,
         deadline: Option<Instant>,
-        attempt: F,
-    ) -> impl Future<Output = Option<Admitted>> + Send
-    where
-        F: Future<Output = Outcome> + Send;
+        attempt: Next<'_, A>,
+    ) -> impl Future<Output = Option<Admitted>> + Send;
+}
+
+/// The next attempt of a call, made when its admission lets it go.
+pub(crate) struct Next<'a, A> {
+    attempt: &'a mut A,
+    number: u32,
+    left: Option<Duration>,
+    replay: bool,
+}
+
+impl<'a, A: Attempt> Next<'a, A> {
+    /// Makes the attempt (see [`Attempt::attempt`]).
+    pub(crate) fn make(self) -> impl Future<Output = Outcome> + Send + 'a {
+        self.attempt.attempt(self.number, self.left, self.replay)
+    }
 }
 
 /// No throttling: every attempt goes at once.
 impl Admit for () {
-    async fn admit<F>(&self, _: Option<Instant>, attempt: F) -> Option<Admitted>
-    where
-        F: Future<Output = Outcome> + Send,
-    {
+    async fn admit<A: Attempt>(
+        &self,
+        _: Option<Instant>,
+        attempt: Next<'_, A>,
+    ) -> Option<Admitted> {
         Some(Admitted {
-            outcome: attempt.await,
+            outcome: attempt.make().await,
             waited: None,
         })
     }
@@ -146,10 +161,13 @@ impl RetryLoop<'_> {
                 break Err(self.past_deadline(None));
             }
             attempts += 1;
-            let admitted = admission.admit(
-                self.deadline.map(|d| d.at),
-                attempt.attempt(attempts, left, replay),
-            );
+            let next = Next {
+                attempt: &mut *attempt,
+                number: attempts,
+                left,
+                replay,
+            };
+            let admitted = admission.admit(self.deadline.map(|d| d.at), next);
             let Some(Admitted { outcome, .. }) = events.attempt(attempts, admitted).await else {
                 break Err(self.past_deadline(None));
             };
@@ -665,10 +683,11 @@ mod tests {
     }
 
     impl Admit for Gate {
-        async fn admit<F>(&self, _: Option<Instant>, attempt: F) -> Option<Admitted>
-        where
-            F: Future<Output = Outcome> + Send,
-        {
+        async fn admit<A: Attempt>(
+            &self,
+            _: Option<Instant>,
+            attempt: Next<'_, A>,
+        ) -> Option<Admitted> {
             let open = &self.open;
             let left = open.load(std::sync::atomic::Ordering::SeqCst);
             if left == 0 {
@@ -676,7 +695,7 @@ mod tests {
             }
             open.store(left - 1, std::sync::atomic::Ordering::SeqCst);
             Some(Admitted {
-                outcome: attempt.await,
+                outcome: attempt.make().await,
                 waited: Some(MS),
             })
         }

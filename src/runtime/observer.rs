@@ -9,6 +9,7 @@ use crate::metrics::{AttemptEnd, Metrics};
 use crate::operation::Auth;
 use crate::retry::{Admitted, RetryEvents};
 use crate::{Error, Operation};
+use futures_util::FutureExt;
 use std::future::Future;
 use std::time::Duration;
 use tracing::Instrument;
@@ -45,13 +46,14 @@ impl Observer<'_> {
     }
 
     /// Runs the call `run` in its span, then reports how it ended (`run` gives its result and
-    /// how long it took).
-    pub(crate) async fn call<F>(
+    /// how long it took). A combinator, not an `async fn`: it holds `run` once (an `async fn`
+    /// would keep a second copy of its argument, and the call's future would double in size).
+    pub(crate) fn call<F>(
         &self,
         request_id: Option<&str>,
         correlation_id: Option<&str>,
         run: F,
-    ) -> Result<Finished, Error>
+    ) -> impl Future<Output = Result<Finished, Error>>
     where
         F: Future<Output = (Result<Finished, Error>, Duration)>,
     {
@@ -68,17 +70,26 @@ impl Observer<'_> {
             correlation_id,
             elapsed_ms = tracing::field::Empty,
         );
-        let (result, elapsed) = run.instrument(span.clone()).await;
-        let attempts = match &result {
+        run.instrument(span.clone()).map(move |(result, elapsed)| {
+            self.ended(&span, &result, elapsed);
+            result
+        })
+    }
+
+    /// The call ended with `result` after `elapsed`.
+    fn ended(&self, span: &tracing::Span, result: &Result<Finished, Error>, elapsed: Duration) {
+        let operation = self.operation;
+        let attempts = match result {
             Ok(finished) => finished.attempts,
             Err(error) => error.attempts(),
         };
         span.record("attempts", attempts);
         span.record("elapsed_ms", elapsed.as_millis() as u64);
         let _entered = span.enter();
-        match &result {
+        match result {
             Ok(finished) => {
-                let answer = &finished.answer;
+                let (answer, correlation_id) =
+                    (&finished.answer, finished.correlation_id.as_deref());
                 let (status, code) = (answer.status.as_u16(), answer.code.unwrap_or_default());
                 span.record("status", status);
                 span.record("code", code);
@@ -106,7 +117,6 @@ impl Observer<'_> {
                 log_failure(self.metrics, operation, error, elapsed, self.internal);
             }
         }
-        result
     }
 
     /// What an attempt that ran reports: its wait for the client-side limit, then its answer
@@ -179,16 +189,17 @@ impl RetryEvents for Observer<'_> {
     where
         F: Future<Output = Option<Admitted>> + Send,
     {
-        // The call's span is the current one here: the loop runs in it.
+        // The call's span is the current one here: the loop runs in it. A combinator, holding
+        // the attempt once (see `call`).
         let span = tracing::debug_span!("rizzitgo.attempt", attempt = number);
-        async move {
-            let admitted = attempt.await;
-            if let Some(admitted) = &admitted {
-                self.attempted(admitted);
-            }
-            admitted
-        }
-        .instrument(span)
+        attempt
+            .map(move |admitted| {
+                if let Some(admitted) = &admitted {
+                    self.attempted(admitted);
+                }
+                admitted
+            })
+            .instrument(span)
     }
 
     fn retrying(&self, attempt: u32, reason: Reason, retry_after: bool, wait: Duration) {

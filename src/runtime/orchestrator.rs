@@ -133,14 +133,15 @@ pub(crate) struct HttpAttempt<'c> {
 
 impl Attempt for HttpAttempt<'_> {
     // The number is the observer's and the time left is read again when the attempt runs
-    // (after its admission): neither is needed here.
+    // (after its admission): neither is needed here. Boxed (one small allocation an attempt):
+    // inline, its bytes would be in every future around it, and copied with each.
     fn attempt(
         &mut self,
         _: u32,
         _: Option<Duration>,
         replay: bool,
     ) -> impl Future<Output = Outcome> + Send {
-        self.send(replay)
+        Box::pin(self.send(replay))
     }
 }
 
@@ -158,35 +159,20 @@ impl HttpAttempt<'_> {
                 return Outcome::Stopped { error, took: None };
             }
         };
-        let method = Method::from_bytes(operation.method.as_bytes()).unwrap_or(Method::POST);
-        let mut request = reqwest::Request::new(method, self.url.clone());
-        let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, authorization);
-        headers.insert(TENANT_ID.clone(), runtime.tenant.clone());
-        headers.insert(USER_AGENT, runtime.user_agent.clone());
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static(operation.body.content_type()),
-        );
-        if let (Some(name), Some(id)) = (&runtime.correlation_header, &self.correlation) {
-            headers.insert(name.clone(), id.clone());
-        }
-        for (name, value) in &self.options.headers {
-            headers.append(name.clone(), value.clone());
-        }
-        // The attempt's own timeout, cut to what the deadline leaves.
-        *request.timeout_mut() = match (self.options.attempt_timeout, self.left()) {
-            (Some(own), Some(left)) => Some(own.min(left)),
-            (own, left) => own.or(left),
-        };
-        *request.body_mut() = Some(self.payload.body.clone().into());
+        let sending = runtime.http.execute(self.request(authorization));
         let started = clock.now();
-        let mut response = match runtime.http.execute(request).await {
+        let mut response = match sending.await {
             Ok(response) => response,
             Err(error) => return self.no_answer(error, started, "sending the request"),
         };
-        let (status, wall) = (response.status(), clock.wall());
+        let status = response.status();
         let headers = std::mem::take(response.headers_mut());
+        // The wall clock dates an HTTP-date `Retry-After`: read only for an answer that has one.
+        let wall = if headers.contains_key(RETRY_AFTER) {
+            clock.wall()
+        } else {
+            SystemTime::UNIX_EPOCH
+        };
         let limit = runtime.max_response_bytes;
         let read = read_body(&mut response, limit).await;
         let took = clock.now().saturating_duration_since(started);
@@ -201,6 +187,37 @@ impl HttpAttempt<'_> {
                 took: Some(took),
             },
         }
+    }
+
+    /// The request of this attempt, sent with `authorization`. Made outside `send`, so that its
+    /// bytes are not kept in the attempt's future while it waits for the answer.
+    fn request(&self, authorization: HeaderValue) -> reqwest::Request {
+        let (runtime, operation) = (self.runtime, self.operation);
+        let method = Method::from_bytes(operation.method.as_bytes()).unwrap_or(Method::POST);
+        let mut request = reqwest::Request::new(method, self.url.clone());
+        // Sized once for the SDK's headers, the call's own and those reqwest adds.
+        let mut headers = HeaderMap::with_capacity(8 + self.options.headers.len());
+        headers.insert(AUTHORIZATION, authorization);
+        headers.insert(TENANT_ID.clone(), runtime.tenant.clone());
+        headers.insert(USER_AGENT, runtime.user_agent.clone());
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static(operation.body.content_type()),
+        );
+        if let (Some(name), Some(id)) = (&runtime.correlation_header, &self.correlation) {
+            headers.insert(name.clone(), id.clone());
+        }
+        for (name, value) in &self.options.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        *request.headers_mut() = headers;
+        // The attempt's own timeout, cut to what the deadline leaves.
+        *request.timeout_mut() = match (self.options.attempt_timeout, self.left()) {
+            (Some(own), Some(left)) => Some(own.min(left)),
+            (own, left) => own.or(left),
+        };
+        *request.body_mut() = Some(self.payload.body.clone().into());
+        request
     }
 
     /// What is left before the deadline now (each wait spends some of it).
@@ -383,13 +400,13 @@ fn envelope_head(status: StatusCode, body: &[u8]) -> (Option<i64>, Cow<'static, 
     }
 }
 
-/// A per-call id: random, not secret (no need for the system's entropy per call).
+/// A per-call id: random, not secret (no need for the system's entropy per call), written
+/// without the formatting machinery.
 fn correlation_id() -> String {
     let bytes = fastrand::u128(..).to_le_bytes();
-    uuid::Builder::from_random_bytes(bytes)
-        .into_uuid()
-        .hyphenated()
-        .to_string()
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    let uuid = uuid::Builder::from_random_bytes(bytes).into_uuid();
+    uuid.hyphenated().encode_lower(&mut text).to_owned()
 }
 
 #[cfg(test)]

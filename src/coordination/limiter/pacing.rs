@@ -20,14 +20,13 @@ use super::cubic::{FLOOR, Learner};
 #[cfg(feature = "redis")]
 use super::cubic::{FleetRate, Proposal};
 use super::lanes::{Lanes, Spacing};
-use super::{Priority, RateLimiter};
+use super::{Priority, RateLimiter, ReleaseFuture};
 use crate::ErrorKind;
 use crate::clock::{Clock, SystemClock, within};
-use crate::retry::{Admit, Admitted};
+use crate::retry::{Admit, Admitted, Attempt, Next};
 use crate::runtime::Outcome;
 use crate::sync::lock;
 use std::fmt;
-use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -174,10 +173,24 @@ pub(crate) struct Admission<'a> {
 }
 
 impl Admit for Admission<'_> {
-    async fn admit<F>(&self, deadline: Option<Instant>, attempt: F) -> Option<Admitted>
-    where
-        F: Future<Output = Outcome> + Send,
-    {
+    async fn admit<A: Attempt>(
+        &self,
+        deadline: Option<Instant>,
+        attempt: Next<'_, A>,
+    ) -> Option<Admitted> {
+        let let_go = self.wait(deadline).await?;
+        let waited = let_go.waited;
+        let outcome = attempt.make().await;
+        if let Some(release) = self.hear(let_go, &outcome) {
+            release.await;
+        }
+        Some(Admitted { outcome, waited })
+    }
+}
+
+impl Admission<'_> {
+    /// Waits for the pacing, then the limit, no later than `deadline` (`None`: it came first).
+    async fn wait(&self, deadline: Option<Instant>) -> Option<LetGo> {
         let clock = self.clock;
         // Each wait gets what the one before it left.
         let left = || deadline.map(|at| at.saturating_duration_since(clock.now()));
@@ -193,18 +206,31 @@ impl Admit for Admission<'_> {
             None => None,
         };
         let waited = asked.map(|asked| clock.now().saturating_duration_since(asked));
-        let outcome = attempt.await;
+        Some(LetGo {
+            sent,
+            permit,
+            waited,
+        })
+    }
+
+    /// Tells the pacing and the limit how the attempt they let go ended: the limit's release,
+    /// to await, if it has one.
+    fn hear(&self, let_go: LetGo, outcome: &Outcome) -> Option<ReleaseFuture<'_>> {
         if let (Some(pacing), Some(sent), Outcome::Answered { answer, .. }) =
-            (self.pacing, sent, &outcome)
+            (self.pacing, let_go.sent, outcome)
         {
             pacing.answered(sent, answer.failure == Some(ErrorKind::RateLimited));
         }
-        if let (Some(limiter), Some(permit)) = (self.limiter, permit) {
-            let answered = matches!(outcome, Outcome::Answered { .. });
-            limiter.release(permit, answered).await;
-        }
-        Some(Admitted { outcome, waited })
+        let (limiter, permit) = (self.limiter?, let_go.permit?);
+        Some(limiter.release(permit, matches!(outcome, Outcome::Answered { .. })))
     }
+}
+
+/// What an admission gave the attempt it let go.
+struct LetGo {
+    sent: Option<Sent>,
+    permit: Option<super::Permit>,
+    waited: Option<Duration>,
 }
 
 /// When an attempt was let go (`None`: unpaced): its answer tells of the rate of that moment.
