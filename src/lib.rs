@@ -142,9 +142,11 @@ pub use auth::IssuedToken;
 pub use client::{Client, ClientBuilder, Environment, env_vars};
 pub use envelope::Envelope;
 pub use error::{Error, ErrorKind};
-#[doc(hidden)]
-pub use generated::__examples;
 pub use generated::BusinessCode;
+/// The fuzz target's hook (only in a build with `--cfg fuzzing`, as cargo-fuzz makes it).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use generated::examples as __examples;
 /// The request and response types of the spec, their builders (`…Builder`), and the named
 /// values of its codes ([`types::Source`]).
 ///

@@ -93,9 +93,11 @@ fn example_types(ops: &[OperationModel]) -> TokenStream {
         quote!(#schema => Some(roundtrip_as::<#ty>(value)))
     });
     quote! {
-        /// Support for the SDK's own tests: not part of the API.
+        /// Support for the crate's own tests (`generated::tests`) and the fuzz target (built with
+        /// `--cfg fuzzing`, as cargo-fuzz builds): decoding as every call does. Not in the API.
+        #[cfg(any(test, fuzzing))]
         #[doc(hidden)]
-        pub mod __examples {
+        pub mod examples {
             use super::support;
 
             /// Decodes `value` as the type generated for `schema` and encodes it back;

@@ -1,5 +1,5 @@
 //! The response decoder every call runs, fed by libFuzzer: the invariants of
-//! `tests/decode_properties.rs` (no panic; no error of a token endpoint shows a token planted in
+//! `src/generated/tests/decode_properties.rs` (no panic; no error of a token endpoint shows a token planted in
 //! the body) over inputs that coverage guides instead of a fixed set of shapes, including the
 //! second reading of a body in the framework's shapes (`src/runtime/lenient.rs`).
 //!

@@ -11,3 +11,6 @@ pub(crate) mod raw {
 
 // The methods of `crate::Client`, the `OPERATIONS` table and `ops`.
 include!(concat!(env!("OUT_DIR"), "/facade.rs"));
+
+#[cfg(test)]
+mod tests;

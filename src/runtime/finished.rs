@@ -72,7 +72,8 @@ impl Finished {
         }
     }
 
-    /// A call answered once with `body` (the decoder of `__examples`: tests and fuzzing).
+    /// A call answered once with `body` (the decoder of `examples`: the crate's tests, fuzzing).
+    #[cfg(any(test, fuzzing))]
     pub(crate) fn answered(status: reqwest::StatusCode, body: &[u8]) -> Self {
         Self {
             answer: super::classify(

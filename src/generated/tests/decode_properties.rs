@@ -2,11 +2,12 @@
 //! envelopes with random codes, missing fields, wrong types, huge numbers, deep nesting and
 //! non-UTF-8, as the body of every operation with any status, always decode to a typed result.
 //!
-//! The decoder is the one every call runs (`call::decode`), reached through a hidden hook; the
-//! HTTP path around it is covered by the other tests. 4 × 25,000 cases.
+//! The decoder is the one every call runs, reached through the test-only `generated::examples`;
+//! the HTTP path around it is covered by the other tests. 4 × 25,000 cases.
 
+use crate::Operation;
+use crate::generated::examples::decode;
 use proptest::prelude::*;
-use rizzitgo_open_api::{__examples::decode, Operation};
 
 const CASES: u32 = 25_000;
 /// A token-shaped secret planted in the `data` of bodies: no error of the token endpoints, whose
@@ -112,8 +113,8 @@ fn check(operation: &str, status: u16, body: &[u8]) -> Result<(), TestCaseError>
     };
     if let Err(error) = outcome {
         let text = format!("{error} {error:?}");
-        let token_endpoint = Operation::find(operation)
-            .is_some_and(|op| op.auth == rizzitgo_open_api::operation::Auth::Basic);
+        let token_endpoint =
+            Operation::find(operation).is_some_and(|op| op.auth == crate::operation::Auth::Basic);
         prop_assert!(
             !(token_endpoint && text.contains(TOKEN)),
             "a token in an error: {text}"

@@ -1,8 +1,8 @@
 //! Every example of the spec (the guide's own samples) decodes into the generated type and
 //! encodes back to equivalent JSON.
 
+use crate::generated::examples::roundtrip;
 use openapiv3::ReferenceOr;
-use rizzitgo_open_api::__examples::roundtrip;
 use serde_json::Value;
 
 fn spec() -> openapiv3::OpenAPI {
@@ -77,8 +77,7 @@ fn the_error_example_decodes_as_an_envelope() {
         .as_item()
         .unwrap();
     let example = error.content["application/json"].example.clone().unwrap();
-    let envelope: rizzitgo_open_api::Envelope<Value> =
-        serde_json::from_value(example.clone()).unwrap();
+    let envelope: crate::Envelope<Value> = serde_json::from_value(example.clone()).unwrap();
     assert_eq!(envelope.code, 401);
     assert!(!envelope.is_success());
     assert_eq!(

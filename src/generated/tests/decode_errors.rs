@@ -2,12 +2,10 @@
 //! what was expected and what was found, with the body's start; never a token. And what real
 //! gateways add to the envelope (`msg: null`, fields of their own) decodes.
 
-mod common;
-
+use crate::generated::examples::decode;
+use crate::types::GoodsRequest;
+use crate::{Error, ErrorKind};
 use rizzitgo_mock_gateway::{Failure, MockGateway, seed};
-use rizzitgo_open_api::__examples::decode;
-use rizzitgo_open_api::types::GoodsRequest;
-use rizzitgo_open_api::{Error, ErrorKind};
 
 fn decoded(operation: &str, body: &str) -> Result<(), Error> {
     decode(operation, 200, body.as_bytes()).expect("an operation of the spec")
@@ -63,7 +61,14 @@ fn msg_null_and_fields_a_gateway_adds_decode() {
 #[tokio::test]
 async fn over_http_a_body_that_is_not_json_is_a_decode_error_after_one_attempt() {
     let gateway = MockGateway::start().await.unwrap();
-    let client = common::client(&gateway);
+    let credentials = gateway.credentials();
+    let client = crate::Client::builder()
+        .base_url(gateway.url())
+        .client_id(credentials.client_id)
+        .client_secret(credentials.client_secret)
+        .tenant_id(credentials.tenant_id)
+        .build()
+        .unwrap();
     gateway.fail_next(1, Failure::html(200));
     let error = client
         .goods_detail(GoodsRequest::builder().goods_id(seed::GOODS_ID).source(1))
@@ -87,7 +92,7 @@ fn the_fuzz_seeds_decode_as_their_names_say() {
         let [op, hi, lo, body @ ..] = input.as_slice() else {
             panic!("{name}: shorter than its header");
         };
-        let operation = &rizzitgo_open_api::Operation::all()[usize::from(*op)];
+        let operation = &crate::Operation::all()[usize::from(*op)];
         assert!(
             name.starts_with(&operation.name.replace('_', "-")),
             "{name}: {}",
