@@ -51,8 +51,8 @@ return 0
 /// live, [8] the keys' TTL (ms), [9] a replica's proposal: `cut` (to ARGV[10] of the fleet's
 /// learned rate; unpaced, to the successes of the last window), `undo` (the trial of cut
 /// ARGV[11] failed, ARGV[10] is the noise) or empty, [11] the state's generation the replica
-/// knows (a cut stands only if it is the latest, a window after the last cut, and none is on
-/// trial), [12] and [13] the successes and the 429s the replica was answered since its last
+/// knows (a cut stands only if it is the latest, a window after the last cut, none is on
+/// trial, and, unpaced with a noise known, the fleet's 429s of the last window rise above it), [12] and [13] the successes and the 429s the replica was answered since its last
 /// admission, then pairs
 /// (lease id, µs it still counts) the replica granted itself or that Redis lost while it did
 /// not answer: added unless present.
@@ -127,20 +127,30 @@ local seen = tonumber(ARGV[11])
 if ARGV[9] == 'cut' and seen == s.gen and (not s.at or now_ms - s.at >= window_ms)
     and not s.trial then
   local w = rate() or ceiling
+  local cut = true
   if w >= 0 then
     if ceiling >= 0 then w = math.min(w, ceiling) end
     w = w * tonumber(ARGV[10])
   else
-    -- Unpaced: what succeeded in the last window, fleet-wide; on trial (above).
+    -- Unpaced: what succeeded in the last window, fleet-wide; on trial (above). Once the
+    -- fleet knows a noise, the fleet's own 429s of that window must rise above it: a replica
+    -- sees a part of them, and one of its windows rises by chance now and then.
     local b
     w, b = answers()
-    s.trial = {{share = b / math.max(1, w + b), next = now_ms + window_ms, left = 5}}
+    local expected = s.noise * (w + b)
+    cut = s.noise == 0
+      or b >= expected + 3 * math.sqrt(expected * (1 - s.noise)) + 1
+    if cut then
+      s.trial = {{share = b / math.max(1, w + b), next = now_ms + window_ms, left = 5}}
+    end
   end
-  s.pw, s.pat = s.w, s.at
-  s.w = math.max(1, w)
-  s.at = now_ms
-  s.gen = s.gen + 1
-  applied = 1
+  if cut then
+    s.pw, s.pat = s.w, s.at
+    s.w = math.max(1, w)
+    s.at = now_ms
+    s.gen = s.gen + 1
+    applied = 1
+  end
 elseif ARGV[9] == 'undo' then
   s.noise = math.max(s.noise, tonumber(ARGV[10]))
   if seen == s.gen then
