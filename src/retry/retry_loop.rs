@@ -688,12 +688,10 @@ mod tests {
             _: Option<Instant>,
             attempt: Next<'_, A>,
         ) -> Option<Admitted> {
-            let open = &self.open;
-            let left = open.load(std::sync::atomic::Ordering::SeqCst);
-            if left == 0 {
-                return None;
-            }
-            open.store(left - 1, std::sync::atomic::Ordering::SeqCst);
+            use std::sync::atomic::Ordering::SeqCst;
+            self.open
+                .fetch_update(SeqCst, SeqCst, |open| open.checked_sub(1))
+                .ok()?;
             Some(Admitted {
                 outcome: attempt.make().await,
                 waited: Some(MS),

@@ -368,14 +368,7 @@ mod tests {
     #[tokio::test]
     async fn each_call_decodes_its_final_answer_once_and_no_other() {
         let gateway = MockGateway::start().await.unwrap();
-        let credentials = gateway.credentials();
-        let client = crate::Client::builder()
-            .base_url(gateway.url())
-            .client_id(credentials.client_id)
-            .client_secret(credentials.client_secret)
-            .tenant_id(credentials.tenant_id)
-            .build()
-            .unwrap();
+        let client = crate::Client::builder().mock(&gateway).build().unwrap();
         let operation = Operation::find("goods_detail").unwrap();
         let request = crate::types::GoodsRequest::builder()
             .goods_id(seed::GOODS_ID)

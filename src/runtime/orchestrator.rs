@@ -121,14 +121,14 @@ impl Runtime {
 
 /// What every attempt of one call reads, and the auth step that carries over between them.
 pub(crate) struct HttpAttempt<'c> {
-    pub(crate) runtime: &'c Runtime,
-    pub(crate) operation: &'static Operation,
-    pub(crate) url: &'c Url,
-    pub(crate) payload: &'c Payload,
-    pub(crate) options: &'c CallOptions,
-    pub(crate) correlation: Option<HeaderValue>,
-    pub(crate) auth: Authorizer<'c>,
-    pub(crate) deadline: Option<Deadline>,
+    runtime: &'c Runtime,
+    operation: &'static Operation,
+    url: &'c Url,
+    payload: &'c Payload,
+    options: &'c CallOptions,
+    correlation: Option<HeaderValue>,
+    auth: Authorizer<'c>,
+    deadline: Option<Deadline>,
 }
 
 impl Attempt for HttpAttempt<'_> {
@@ -319,10 +319,15 @@ pub(crate) fn classify(
 ) -> Answer {
     let (code, msg) = envelope_head(status, &body);
     let failure = failure_of(status, code, &msg);
-    let is = |n: u16| status == n || code.filter(|&c| c != 0) == Some(i64::from(n));
     let retry = match failure {
         Some(ErrorKind::RateLimited) => Some(Reason::Throttled),
-        Some(_) if [408, 500, 502, 503, 504].into_iter().any(is) => Some(Reason::Server),
+        Some(_)
+            if [408, 500, 502, 503, 504]
+                .into_iter()
+                .any(|n| says(status, code, n)) =>
+        {
+            Some(Reason::Server)
+        }
         _ => None,
     };
     let retry_after = retry_after(&headers, wall);
@@ -350,7 +355,7 @@ pub(crate) fn failure_of(status: StatusCode, code: Option<i64>, msg: &str) -> Op
     if status.is_redirection() {
         return Some(ErrorKind::Redirect);
     }
-    let is = |n: u16| status == n || failed == Some(i64::from(n));
+    let is = |n: u16| says(status, code, n);
     Some(if is(401) {
         ErrorKind::Unauthorized
     } else if is(403) {
@@ -366,6 +371,11 @@ pub(crate) fn failure_of(status: StatusCode, code: Option<i64>, msg: &str) -> Op
     } else {
         ErrorKind::Business
     })
+}
+
+/// Whether the answer says `n`: as its status, or as its envelope's failure code.
+fn says(status: StatusCode, code: Option<i64>, n: u16) -> bool {
+    status == n || code.filter(|&c| c != 0) == Some(i64::from(n))
 }
 
 /// `Retry-After`, as seconds or an HTTP-date (counted from `wall`).

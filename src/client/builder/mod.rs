@@ -158,8 +158,8 @@ impl ClientBuilder {
     /// A builder for a running mock gateway (crate `rizzitgo-mock-gateway`): its URL and its
     /// seeded application's credentials, for tests.
     ///
-    /// Needs the feature `mock-gateway`.
-    #[cfg(feature = "mock-gateway")]
+    /// Needs the feature `mock-gateway` (the crate's own unit tests have it without).
+    #[cfg(any(test, feature = "mock-gateway"))]
     pub fn mock(self, gateway: &rizzitgo_mock_gateway::MockGateway) -> Self {
         let credentials = gateway.credentials();
         self.base_url(gateway.url())

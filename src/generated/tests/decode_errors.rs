@@ -61,14 +61,7 @@ fn msg_null_and_fields_a_gateway_adds_decode() {
 #[tokio::test]
 async fn over_http_a_body_that_is_not_json_is_a_decode_error_after_one_attempt() {
     let gateway = MockGateway::start().await.unwrap();
-    let credentials = gateway.credentials();
-    let client = crate::Client::builder()
-        .base_url(gateway.url())
-        .client_id(credentials.client_id)
-        .client_secret(credentials.client_secret)
-        .tenant_id(credentials.tenant_id)
-        .build()
-        .unwrap();
+    let client = crate::Client::builder().mock(&gateway).build().unwrap();
     gateway.fail_next(1, Failure::html(200));
     let error = client
         .goods_detail(GoodsRequest::builder().goods_id(seed::GOODS_ID).source(1))
