@@ -132,6 +132,7 @@ async fn run(gateway: &MockGateway, runs: usize) {
     let (mut mock_busy, mut client_busy, mut mock_capacity, mut sdk_rates) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut mock_per_call = Vec::new();
+    let mut client_per_call = Vec::new();
     let mut sdk_per_call = Vec::new();
     for _ in 0..runs {
         let (ours, theirs) = latency(&sdk, &hand).await;
@@ -169,7 +170,11 @@ async fn run(gateway: &MockGateway, runs: usize) {
         mock_busy.push((m1 - m0) / wall);
         client_busy.push((c1 - c0) / wall);
         let hand_first = hand_turn().await;
-        let m2 = cpu(MOCK_THREAD);
+        let (m2, c2) = (cpu(MOCK_THREAD), client());
+        if c2 > c1 {
+            // What a call costs the client's thread, SDK against hand-written.
+            client_per_call.push((c1 - c0) / (c2 - c1));
+        }
         // Calls the mock serves per second of its one thread's CPU: its capacity.
         if m2 > m1 {
             mock_capacity.push(CONCURRENT_CALLS as f64 / (m2 - m1));
@@ -199,7 +204,8 @@ async fn run(gateway: &MockGateway, runs: usize) {
         Spread(mock_busy)
     );
     println!(
-        "  the mock's CPU per call, SDK's requests / hand-written's: {}",
+        "  CPU per call, SDK / hand-written: the client's thread {}, the mock's thread {}",
+        Spread(client_per_call),
         Spread(mock_per_call)
     );
     let median = |v: &[f64]| {
@@ -231,14 +237,21 @@ async fn run(gateway: &MockGateway, runs: usize) {
     }
 }
 
-/// `RIZZITGO_BENCH_CALLS` (default 2,000) sequential calls of one side after 100 to warm up.
-/// Under callgrind (`cargo xtask bench --instructions`), two counts of calls give the
+/// `RIZZITGO_BENCH_CALLS` (default 2,000) calls of one side after 100 to warm up, sequential or,
+/// with `RIZZITGO_BENCH_TASKS`, from that many concurrent tasks (as the throughput turns make
+/// them). Under callgrind (`cargo xtask bench --instructions`), two counts of calls give the
 /// instructions per call of each side, whatever else the machine is doing.
 async fn profile(url: &str, side: &str) {
-    let calls: usize = std::env::var("RIZZITGO_BENCH_CALLS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(2_000);
+    let number = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(default)
+    };
+    let (calls, tasks) = (
+        number("RIZZITGO_BENCH_CALLS", 2_000),
+        number("RIZZITGO_BENCH_TASKS", 1),
+    );
     // The mock binary's seeded application.
     let credentials = || Credentials {
         client_id: seed::CLIENT_ID.to_owned(),
@@ -247,13 +260,24 @@ async fn profile(url: &str, side: &str) {
     };
     let sdk = builder_for(url, credentials()).build().unwrap();
     let hand = HandWritten::new(url, &credentials()).await;
-    for _ in 0..100 + calls {
-        match side {
-            "sdk" => sdk_detail(&sdk).await,
-            _ => {
+    for _ in 0..100 {
+        sdk_detail(&sdk).await;
+        hand.detail().await;
+    }
+    if side == "sdk" {
+        throughput(tasks, calls, move || {
+            let sdk = sdk.clone();
+            async move { sdk_detail(&sdk).await }
+        })
+        .await;
+    } else {
+        throughput(tasks, calls, move || {
+            let hand = hand.clone();
+            async move {
                 hand.detail().await;
             }
-        }
+        })
+        .await;
     }
 }
 

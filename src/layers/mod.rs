@@ -24,7 +24,7 @@ use crate::sync::lock;
 use crate::{Client, Error, Operation};
 use bytes::Bytes;
 use futures_util::FutureExt;
-use futures_util::future::{BoxFuture, Shared, WeakShared};
+use futures_util::future::{BoxFuture, Either, Shared, WeakShared};
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
@@ -44,12 +44,16 @@ pub(crate) struct Layers {
 /// Sends a call through the client's layers: a fresh cached answer if the cache has one, else
 /// the flight of an identical call in the air, else a request of its own (stored when the
 /// cache keeps the operation); a stale answer when the gateway failed and the cache allows it.
-pub(crate) async fn send(
+///
+/// A plain fn: a call no layer may share goes straight to the pipeline, whose future is then
+/// the call's (one allocation, the call's own box); the layers' path, with its waits on the
+/// cache and on flights, is boxed, so that its state is not carried by every call.
+pub(crate) fn send(
     client: Client,
     operation: &'static Operation,
     payload: Payload,
     options: CallOptions,
-) -> Result<Finished, Error> {
+) -> impl Future<Output = Result<Finished, Error>> + Send + 'static {
     let layers = client.layers();
     let reads = Coalescer::shares(operation);
     let cache = layers
@@ -61,10 +65,23 @@ pub(crate) async fn send(
         .clone()
         .filter(|_| reads && may_share(&options));
     if cache.is_none() && coalescer.is_none() {
-        // The pipeline's future is boxed here as a flight's is: kept inline, it would make
-        // this future (and the call's, which holds it) its size on every path.
-        return Box::pin(pipeline(&client, operation, payload, &options)).await;
+        Either::Left(async move { pipeline(&client, operation, payload, &options).await })
+    } else {
+        Either::Right(Box::pin(through_layers(
+            client, operation, payload, options, cache, coalescer,
+        )))
     }
+}
+
+/// The layers' path of a call that a cache or a flight may serve.
+async fn through_layers(
+    client: Client,
+    operation: &'static Operation,
+    payload: Payload,
+    options: CallOptions,
+    cache: Option<Arc<ResponseCache>>,
+    coalescer: Option<Arc<Coalescer>>,
+) -> Result<Finished, Error> {
     let runtime = client.runtime();
     // When the call began, for one answered without a request of its own (from the cache, by
     // a flight it joined): the clock is read only where that may happen.
@@ -93,7 +110,7 @@ pub(crate) async fn send(
     }
     let result = match coalescer {
         None => {
-            let result = Box::pin(pipeline(&client, operation, payload, &options)).await;
+            let result = pipeline(&client, operation, payload, &options).await;
             if let (Ok(finished), Some(cache)) = (&result, &cache) {
                 cache.store(operation, key.clone(), finished);
             }

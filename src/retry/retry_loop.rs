@@ -227,11 +227,10 @@ impl RetryLoop<'_> {
         }
     }
 
-    /// What is left before the deadline (`None`: no deadline).
+    /// What is left before the deadline (`None`: no deadline, and no clock read).
     fn left(&self) -> Option<Duration> {
-        let now = self.clock.now();
         self.deadline
-            .map(|deadline| deadline.at.saturating_duration_since(now))
+            .map(|deadline| deadline.at.saturating_duration_since(self.clock.now()))
     }
 
     fn past_deadline(&self, last: Option<Error>) -> Error {

@@ -222,8 +222,9 @@ impl HttpAttempt<'_> {
 
     /// What is left before the deadline now (each wait spends some of it).
     fn left(&self) -> Option<Duration> {
-        let now = self.runtime.clock.now();
-        self.deadline.map(|d| d.at.saturating_duration_since(now))
+        let clock = &self.runtime.clock;
+        self.deadline
+            .map(|d| d.at.saturating_duration_since(clock.now()))
     }
 
     /// An attempt that got no answer: `step` (sending, reading) failed.

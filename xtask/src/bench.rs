@@ -54,7 +54,10 @@ pub fn quota(project: &Project) -> Result<()> {
 
 /// Instructions per goods-detail call of each client: the difference of two runs under
 /// callgrind (2,000 and 1,000 calls) over 1,000, against the mock gateway's binary in a process
-/// of its own (not counted).
+/// of its own (not counted). Then the same under the throughput's load (64 concurrent tasks)
+/// with callgrind's cache simulation: what the wall-clock throughput suffers from beyond
+/// instructions (a call's state and code that miss the first-level caches) in a figure that
+/// does not depend on the machine's load.
 fn instructions_per_call() -> Result<()> {
     crate::contract::build_mock()?;
     let (_mock, mock) = crate::contract::start_mock()?;
@@ -72,50 +75,114 @@ fn instructions_per_call() -> Result<()> {
     );
     let dir = target_dir().join("callgrind");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let mut per_call = Vec::new();
-    for side in ["sdk", "hand"] {
+    let per_call = |side: &str, tasks: usize| -> Result<Counts> {
         let mut counts = Vec::new();
         for calls in [1_000u64, 2_000] {
-            let out = dir.join(format!("{side}-{calls}.out"));
-            println!("==> callgrind: {side}, {calls} calls");
+            let out = dir.join(format!("{side}-{tasks}-{calls}.out"));
+            println!("==> callgrind: {side}, {calls} calls from {tasks} task(s)");
+            let cache_sim = if tasks > 1 { " --cache-sim=yes" } else { "" };
             run(
                 cargo()
                     .args(["bench", "--quiet", "--bench", "overhead"])
                     .env("RIZZITGO_BENCH_PROFILE", side)
                     .env("RIZZITGO_BENCH_CALLS", calls.to_string())
+                    .env("RIZZITGO_BENCH_TASKS", tasks.to_string())
                     .env("RIZZITGO_BENCH_MOCK_URL", &mock.url)
                     .env(
                         &runner,
                         format!(
-                            "valgrind -q --tool=callgrind --callgrind-out-file={}",
+                            "valgrind -q --tool=callgrind{cache_sim} --callgrind-out-file={}",
                             out.display()
                         ),
                     ),
                 "cargo bench under callgrind (is valgrind installed?)",
             )?;
-            counts.push(total_instructions(&out)?);
+            counts.push(Counts::read(&out)?);
         }
-        per_call.push((counts[1] - counts[0]) / 1_000);
-    }
-    let (sdk, hand) = (per_call[0], per_call[1]);
+        Ok(counts[1].minus(&counts[0], 1_000))
+    };
+    let (sdk, hand) = (per_call("sdk", 1)?, per_call("hand", 1)?);
     println!(
-        "instructions per call of the client, SDK / hand-written   {:.3}   ({sdk} against {hand}: the SDK's own cost is {} per call)",
-        sdk as f64 / hand as f64,
-        sdk.saturating_sub(hand)
+        "instructions per call of the client, SDK / hand-written   {:.3}   ({} against {}: the SDK's own cost is {} per call)",
+        sdk.instructions / hand.instructions,
+        sdk.instructions as u64,
+        hand.instructions as u64,
+        (sdk.instructions - hand.instructions).max(0.0) as u64
+    );
+    let (sdk, hand) = (per_call("sdk", 64)?, per_call("hand", 64)?);
+    println!(
+        "under 64 concurrent tasks, SDK / hand-written: instructions {:.3}, first-level cache misses {:.3} ({:.0} against {:.0}), estimated cycles {:.3}   (callgrind's cache simulation; the estimate is callgrind's: an instruction 1, a first-level miss 10, a last-level miss 100)",
+        sdk.instructions / hand.instructions,
+        sdk.l1_misses / hand.l1_misses,
+        sdk.l1_misses,
+        hand.l1_misses,
+        sdk.cycles() / hand.cycles()
     );
     Ok(())
 }
 
-/// The total of a callgrind output file (its `summary:` or `totals:` line).
-fn total_instructions(file: &Path) -> Result<u64> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    text.lines()
-        .find_map(|l| {
-            l.strip_prefix("summary:")
-                .or_else(|| l.strip_prefix("totals:"))
-                .and_then(|n| n.trim().parse().ok())
+/// Per-call event counts of a callgrind run.
+struct Counts {
+    instructions: f64,
+    l1_misses: f64,
+    ll_misses: f64,
+}
+
+impl Counts {
+    /// The totals of a callgrind output file (its `events:` and `summary:` or `totals:` lines);
+    /// without cache simulation the misses are zero.
+    fn read(file: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let events: Vec<&str> = text
+            .lines()
+            .find_map(|l| l.strip_prefix("events:"))
+            .map(|l| l.split_whitespace().collect())
+            .unwrap_or_else(|| vec!["Ir"]);
+        let totals: Vec<f64> = text
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("summary:")
+                    .or_else(|| l.strip_prefix("totals:"))
+            })
+            .map(|l| {
+                l.split_whitespace()
+                    .filter_map(|n| n.parse().ok())
+                    .collect()
+            })
+            .ok_or_else(|| format!("{}: no totals", file.display()))?;
+        let sum = |names: &[&str]| -> f64 {
+            events
+                .iter()
+                .zip(&totals)
+                .filter(|(event, _)| names.contains(event))
+                .map(|(_, n)| n)
+                .sum()
+        };
+        let instructions = sum(&["Ir"]);
+        if instructions == 0.0 {
+            return Err(format!("{}: no instruction total", file.display()));
+        }
+        Ok(Self {
+            instructions,
+            l1_misses: sum(&["I1mr", "D1mr", "D1mw"]),
+            ll_misses: sum(&["ILmr", "DLmr", "DLmw"]),
         })
-        .ok_or_else(|| format!("{}: no instruction total", file.display()))
+    }
+
+    /// `self - earlier`, per call of `calls`.
+    fn minus(&self, earlier: &Self, calls: u64) -> Self {
+        let per = |a: f64, b: f64| (a - b) / calls as f64;
+        Self {
+            instructions: per(self.instructions, earlier.instructions),
+            l1_misses: per(self.l1_misses, earlier.l1_misses),
+            ll_misses: per(self.ll_misses, earlier.ll_misses),
+        }
+    }
+
+    /// Callgrind's cycle estimate (`callgrind_annotate`'s: Ir + 10 L1 misses + 100 LL misses).
+    fn cycles(&self) -> f64 {
+        self.instructions + 10.0 * self.l1_misses + 100.0 * self.ll_misses
+    }
 }
 
 /// `.tools/bench-venv` with `requests`, made when missing; its Python.
