@@ -720,6 +720,38 @@ mod tests {
         assert_eq!(clock.now() - start, MS, "the held attempt was never sent");
     }
 
+    #[test]
+    fn an_unpaced_admission_lets_an_attempt_go_unless_its_deadline_has_passed() {
+        let clock = Arc::new(ManualClock::new());
+        // The client's default: adaptive pacing, unpaced until a 429; no client-side limit.
+        let pacing = crate::limiter::Pacing::new(None, 0.25, false);
+        let admission = crate::limiter::Admission {
+            pacing: Some(&pacing),
+            limiter: None,
+            priority: crate::Priority::default(),
+            clock: &*clock,
+        };
+        let mut attempt = Scripted::new(&clock, vec![(MS, answer(200, None))]);
+        fn next(attempt: &mut Scripted) -> Next<'_, Scripted> {
+            Next {
+                attempt,
+                number: 1,
+                left: None,
+                replay: false,
+            }
+        }
+        // A deadline already reached: refused, nothing made.
+        let now = clock.now();
+        assert!(block_on(admission.admit(Some(now), next(&mut attempt))).is_none());
+        assert!(lock(&attempt.seen).is_empty(), "no attempt was made");
+        // A deadline ahead: let go at once, with no wait measured.
+        let admitted = block_on(admission.admit(Some(now + MS), next(&mut attempt)));
+        let admitted = admitted.expect("let go before its deadline");
+        assert_eq!(admitted.waited, None);
+        assert!(matches!(admitted.outcome, Outcome::Answered { .. }));
+        assert_eq!(lock(&attempt.seen).len(), 1);
+    }
+
     #[tokio::test]
     async fn a_cancelled_caller_stops_the_loop_and_leaves_the_budget_usable() {
         let clock = Arc::new(ManualClock::new());

@@ -178,7 +178,14 @@ impl Admit for Admission<'_> {
         deadline: Option<Instant>,
         attempt: Next<'_, A>,
     ) -> Option<Admitted> {
-        let let_go = self.wait(deadline).await?;
+        // Nothing may make the attempt wait (no limit, pacing unpaced): no wait is made, so the
+        // common path builds none of the waits' state.
+        let gated = self.limiter.is_some() || self.pacing.is_some_and(Pacing::is_paced);
+        let let_go = if gated {
+            self.wait(deadline).await?
+        } else {
+            self.ungated(deadline)?
+        };
         let waited = let_go.waited;
         let outcome = attempt.make().await;
         if let Some(release) = self.hear(let_go, &outcome) {
@@ -189,14 +196,27 @@ impl Admit for Admission<'_> {
 }
 
 impl Admission<'_> {
+    /// What lets an attempt go that nothing makes wait: `None` when the deadline has passed
+    /// (as a wait would have found it).
+    fn ungated(&self, deadline: Option<Instant>) -> Option<LetGo> {
+        let sent = match self.pacing {
+            Some(_) if deadline.is_some_and(|at| self.clock.now() >= at) => return None,
+            Some(_) => Some(Sent(None)),
+            None => None,
+        };
+        Some(LetGo {
+            sent,
+            permit: None,
+            waited: None,
+        })
+    }
+
     /// Waits for the pacing, then the limit, no later than `deadline` (`None`: it came first).
     async fn wait(&self, deadline: Option<Instant>) -> Option<LetGo> {
         let clock = self.clock;
         // Each wait gets what the one before it left.
         let left = || deadline.map(|at| at.saturating_duration_since(clock.now()));
-        // The wait is measured (and the clock read) only when something may make it wait.
-        let gated = self.limiter.is_some() || self.pacing.is_some_and(Pacing::is_paced);
-        let asked = gated.then(|| clock.now());
+        let asked = clock.now();
         let sent = match self.pacing {
             Some(pacing) => Some(within(clock, left(), pacing.admit(self.priority)).await?),
             None => None,
@@ -205,7 +225,7 @@ impl Admission<'_> {
             Some(limiter) => Some(within(clock, left(), limiter.acquire_for(self.priority)).await?),
             None => None,
         };
-        let waited = asked.map(|asked| clock.now().saturating_duration_since(asked));
+        let waited = Some(clock.now().saturating_duration_since(asked));
         Some(LetGo {
             sent,
             permit,
